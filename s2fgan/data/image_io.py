@@ -1,0 +1,212 @@
+"""Image input and output: files, PIL images and arrays to tensors and back, with clear errors.
+
+Conventions follow the rest of s2fgan: a photo tensor is [3, H, W] float in [-1, 1]; a sketch
+tensor is [1, H, W] float in [0, 1] with white paper = 1. Every PIL mode is reduced to RGB the
+same way (transparent pixels composited over white, grey and palette images expanded), so that
+a photo uploaded as PNG with alpha, as a greyscale JPEG or as a GIF gives the same tensor as its
+plain RGB version.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
+
+ImageSource = str | os.PathLike | Image.Image | np.ndarray
+
+# Modes whose pixels hold 16- or 32-bit integers; PIL's own convert("RGB") clips them at 255.
+_WIDE_INT_MODES = ("I", "I;16", "I;16L", "I;16B", "I;16N")
+
+
+def open_image(path: str | os.PathLike) -> Image.Image:
+    """Open and fully decode an image file, keeping its mode.
+
+    Args:
+        path: path of an image file in any format PIL reads.
+
+    Returns:
+        The decoded PIL image (its pixels are read now, so a truncated file fails here).
+
+    Raises:
+        FileNotFoundError: the file does not exist.
+        ValueError: the file exists but is not a readable image; the message names the file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"image file not found: {path}")
+    try:
+        with Image.open(path) as image:
+            image.load()
+            return image.copy()
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise ValueError(f"cannot decode image file {path}: {error}") from error
+
+
+def to_rgb(image: Image.Image, background: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:
+    """Convert a PIL image of any mode to RGB.
+
+    Transparency (RGBA, LA, La, RGBa, PA, and palette or grey images with a transparent colour)
+    is composited over `background`, white by default, as a sketch or photo on paper would be.
+    Grey, binary, palette, CMYK, YCbCr, LAB, HSV and 16-bit grey images are converted to RGB.
+
+    Args:
+        image: a PIL image, any mode.
+        background: RGB colour under transparent pixels.
+
+    Returns:
+        A new RGB image of the same size.
+    """
+    if not isinstance(image, Image.Image):
+        raise TypeError(f"expected a PIL image, got {type(image).__name__}")
+    if image.mode == "RGB":
+        return image.copy()
+    if image.mode in _WIDE_INT_MODES:
+        # 16-bit grey (e.g. 16-bit PNG): map the full 0..65535 range to 0..255.
+        grey = np.asarray(image, dtype=np.float64)
+        grey = np.clip(np.round(grey / 257.0), 0, 255).astype(np.uint8)
+        return Image.fromarray(grey).convert("RGB")
+    has_alpha = image.mode in ("RGBA", "LA", "La", "RGBa", "PA") or "transparency" in image.info
+    if has_alpha:
+        rgba = image.convert("RGBA")
+        canvas = Image.new("RGBA", rgba.size, (*background, 255))
+        canvas.alpha_composite(rgba)
+        return canvas.convert("RGB")
+    return image.convert("RGB")
+
+
+def _array_to_pil(array: np.ndarray) -> Image.Image:
+    """[H, W], [H, W, 1], [H, W, 3] or [H, W, 4] array (uint8 0..255, or float in [0, 1])."""
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]
+    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (3, 4)):
+        raise ValueError(
+            f"expected an image array of shape [H, W], [H, W, 1], [H, W, 3] or [H, W, 4], "
+            f"got {tuple(array.shape)}"
+        )
+    if array.dtype == np.uint8:
+        pixels = array
+    elif np.issubdtype(array.dtype, np.floating):
+        if not np.isfinite(array).all():
+            raise ValueError("image array contains NaN or infinite values")
+        if array.size and (array.min() < 0.0 or array.max() > 1.0):
+            raise ValueError(
+                f"a float image array must lie in [0, 1], got [{array.min():.3g}, "
+                f"{array.max():.3g}] (pass uint8 for 0..255 pixels)"
+            )
+        pixels = np.round(array * 255.0).astype(np.uint8)
+    else:
+        raise ValueError(f"image array must be uint8 or float, got dtype {array.dtype}")
+    # PIL infers L / RGB / RGBA from a uint8 array's shape.
+    return Image.fromarray(np.ascontiguousarray(pixels))
+
+
+def load_image(source: ImageSource) -> Image.Image:
+    """Load a photo from a file path, a PIL image or an array, as an RGB PIL image.
+
+    Args:
+        source: a path; a PIL image of any mode; or an array [H, W], [H, W, 1], [H, W, 3] or
+            [H, W, 4], uint8 in 0..255 or float in [0, 1].
+
+    Returns:
+        RGB PIL image (transparency composited over white).
+
+    Raises:
+        FileNotFoundError: a path that does not exist.
+        ValueError: an undecodable file, an empty (0-pixel) image, or a malformed array.
+        TypeError: any other kind of source.
+    """
+    if isinstance(source, (str, os.PathLike)):
+        image = open_image(source)
+    elif isinstance(source, Image.Image):
+        image = source
+    elif isinstance(source, np.ndarray):
+        image = _array_to_pil(source)
+    else:
+        raise TypeError(
+            f"expected a path, a PIL image or a numpy array, got {type(source).__name__}"
+        )
+    if image.width == 0 or image.height == 0:
+        raise ValueError(f"image is empty ({image.width}x{image.height} pixels)")
+    return to_rgb(image)
+
+
+def pil_to_tensor(image: Image.Image) -> torch.Tensor:
+    """RGB (or any-mode) PIL image -> [3, H, W] float32 in [-1, 1]."""
+    rgb = np.asarray(to_rgb(image), dtype=np.float32)  # [H, W, 3]
+    return torch.from_numpy(rgb.copy()).permute(2, 0, 1).div_(127.5).sub_(1.0)
+
+
+def image_to_tensor(source: ImageSource) -> torch.Tensor:
+    """Load a photo as a tensor.
+
+    Args:
+        source: see `load_image`.
+
+    Returns:
+        [3, H, W] float32 in [-1, 1].
+    """
+    return pil_to_tensor(load_image(source))
+
+
+def sketch_to_tensor(source: ImageSource) -> torch.Tensor:
+    """Load a sketch (dark strokes on white paper) as a tensor.
+
+    Colour sketches are reduced to grey with ITU-R 601 luma (PIL's "L" conversion);
+    transparent pixels count as white paper.
+
+    Args:
+        source: see `load_image`.
+
+    Returns:
+        [1, H, W] float32 in [0, 1], white paper = 1.
+    """
+    grey = np.asarray(load_image(source).convert("L"), dtype=np.float32)  # [H, W]
+    return torch.from_numpy(grey.copy()).div_(255.0).unsqueeze(0)
+
+
+def _check_image_tensor(tensor: torch.Tensor, channels: int, name: str) -> None:
+    if not isinstance(tensor, torch.Tensor):
+        raise TypeError(f"expected a torch tensor, got {type(tensor).__name__}")
+    if tensor.ndim != 3 or tensor.shape[0] != channels:
+        raise ValueError(f"expected {name} of shape [{channels}, H, W], got {tuple(tensor.shape)}")
+    if not tensor.is_floating_point():
+        raise ValueError(f"expected a floating {name} tensor, got dtype {tensor.dtype}")
+    if tensor.numel() == 0:
+        raise ValueError(f"{name} is empty, shape {tuple(tensor.shape)}")
+    if not torch.isfinite(tensor).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+
+
+def tensor_to_pil(image: torch.Tensor) -> Image.Image:
+    """Photo tensor -> RGB PIL image.
+
+    Args:
+        image: [3, H, W] float in [-1, 1] (values outside are clipped).
+
+    Returns:
+        RGB PIL image of size (W, H).
+    """
+    _check_image_tensor(image, 3, "image")
+    pixels = ((image.detach().float().cpu().clamp(-1, 1) + 1.0) * 127.5).round().to(torch.uint8)
+    return Image.fromarray(pixels.permute(1, 2, 0).contiguous().numpy())
+
+
+def sketch_to_pil(sketch: torch.Tensor) -> Image.Image:
+    """Sketch tensor -> grey ("L") PIL image.
+
+    Args:
+        sketch: [1, H, W] float in [0, 1], white paper = 1 (values outside are clipped).
+
+    Returns:
+        "L" PIL image of size (W, H).
+    """
+    _check_image_tensor(sketch, 1, "sketch")
+    pixels = (sketch.detach().float().cpu().clamp(0, 1) * 255.0).round().to(torch.uint8)
+    return Image.fromarray(pixels[0].numpy())
