@@ -646,7 +646,7 @@ class _Sketcher:
 
     def __init__(self, f, mid, fine, px):
         self.px = px
-        pressure = 0.8 + 0.4 * f["sketch_pressure"]
+        pressure = 1.15 + 0.45 * f["sketch_pressure"]
         self.width_scale = pressure * (0.75 + 0.3 * mid[:, 1])  # [N, H, W]
         self.f = f
         self.fine = fine
