@@ -1,0 +1,1 @@
+"""Evaluation: evaluator networks trained on the data engine, and the figures of DESIGN.md."""
