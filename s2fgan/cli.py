@@ -16,13 +16,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from s2fgan.errors import UserError
+from s2fgan.evaluation import commands as eval_commands
 from s2fgan.version import __version__
 
 PROG = "s2fgan"
-
-
-class UserError(Exception):
-    """A mistake the user can fix (a bad value, an occupied folder): one line, no traceback."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -169,6 +167,7 @@ class Command:
 
 GROUPS: dict[tuple[str, ...], str] = {
     ("data",): "preview or export the synthetic portrait data set",
+    ("evaluators",): "the evaluator networks that `s2fgan eval` judges with",
 }
 
 COMMANDS: tuple[Command, ...] = (
@@ -183,6 +182,18 @@ COMMANDS: tuple[Command, ...] = (
         "write synthetic portraits as PNG images, masks and sketches plus attributes.jsonl",
         _data_export_arguments,
         data_export,
+    ),
+    Command(
+        ("eval",),
+        "score a model on the held-out synthetic split: results JSON and plots",
+        eval_commands.eval_arguments,
+        eval_commands.run_eval,
+    ),
+    Command(
+        ("evaluators", "train"),
+        "train the evaluator networks from scratch on the engine's TRAIN seeds",
+        eval_commands.train_arguments,
+        eval_commands.run_train,
     ),
 )
 

@@ -1,6 +1,6 @@
 """Train the evaluator networks from scratch on the data engine's TRAIN seeds.
 
-    python -m s2fgan.evaluation.train_evaluators --out s2fgan/evaluation/weights --steps 3000
+    s2fgan evaluators train   (or: python -m s2fgan.evaluation.train_evaluators)
 
 Resumable: a checkpoint (`checkpoint.pt`) is written every `--save-every` steps and picked up
 again by the same command. At the end each network is saved with `save_pretrained` in
@@ -21,24 +21,16 @@ import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from s2fgan.constants import ATTRIBUTES, NUM_REGIONS
+from s2fgan.constants import ATTRIBUTES
 from s2fgan.data import SyntheticPortraits
 from s2fgan.evaluation.augment import augment
+from s2fgan.evaluation.metrics import miou
 from s2fgan.evaluation.networks import AttributeClassifier, Segmenter
 from s2fgan.evaluation.split import HELDOUT_SEEDS
 
 logger = logging.getLogger(__name__)
 
-
-def miou(pred: torch.Tensor, target: torch.Tensor, num_classes: int = NUM_REGIONS) -> float:
-    """Mean IoU over the classes present in either map; pred/target [N, H, W] int64."""
-    ious = []
-    for k in range(num_classes):
-        p, t = pred == k, target == k
-        union = (p | t).sum()
-        if union > 0:
-            ious.append(((p & t).sum() / union).item())
-    return sum(ious) / len(ious)
+DEFAULT_WEIGHTS = Path(__file__).parent / "weights"
 
 
 @torch.no_grad()
@@ -132,16 +124,20 @@ def train(args: argparse.Namespace) -> dict:
     return report
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Train the evaluator networks from scratch.")
-    parser.add_argument("--out", default="s2fgan/evaluation/weights")
-    parser.add_argument("--steps", type=int, default=3000)
-    parser.add_argument("--batch-size", type=int, default=32)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", default=str(DEFAULT_WEIGHTS), help="folder for the weights")
+    parser.add_argument("--steps", type=int, default=2400)
+    parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--resolution", type=int, default=128)
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--save-every", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--compile", action="store_true", help="compile the data engine")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Train the evaluator networks from scratch.")
+    add_arguments(parser)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
     report = train(args)

@@ -7,9 +7,10 @@ import pytest
 import torch
 
 from s2fgan.evaluation.augment import augment
+from s2fgan.evaluation.metrics import miou
 from s2fgan.evaluation.networks import AttributeClassifier, Segmenter
 from s2fgan.evaluation.split import HELDOUT_SEEDS, TRAIN_SEEDS
-from s2fgan.evaluation.train_evaluators import miou, train
+from s2fgan.evaluation.train_evaluators import train
 
 
 def test_splits_are_disjoint_and_large_enough():

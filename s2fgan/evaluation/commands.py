@@ -1,0 +1,106 @@
+"""`s2fgan eval` and `s2fgan evaluators train`: argument wiring only, heavy imports inside."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from pathlib import Path
+
+from s2fgan.errors import UserError
+
+logger = logging.getLogger(__name__)
+
+ORACLE = "oracle"
+
+
+def load_evaluators(folder: Path | None = None):
+    """The shipped (or given) evaluator networks, in eval mode."""
+    from s2fgan.evaluation.networks import AttributeClassifier, Segmenter
+    from s2fgan.evaluation.train_evaluators import DEFAULT_WEIGHTS
+
+    folder = Path(folder) if folder else DEFAULT_WEIGHTS
+    for part in ("classifier", "segmenter"):
+        if not (folder / part / "config.json").exists():
+            raise UserError(
+                f"no evaluator weights in {folder / part}; train them with `s2fgan evaluators "
+                f"train --out {folder}`"
+            )
+    classifier = AttributeClassifier.from_pretrained(folder / "classifier").eval()
+    segmenter = Segmenter.from_pretrained(folder / "segmenter").eval()
+    return classifier, segmenter
+
+
+def eval_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "model",
+        help=f"a saved pipeline folder, or '{ORACLE}' (the engine's ground truth as a stand-in)",
+    )
+    parser.add_argument("--out", type=Path, required=True, help="results JSON to write")
+    parser.add_argument("--plots", type=Path, help="folder for the plots (optional)")
+    parser.add_argument("--evaluators", type=Path, help="evaluator weights (default: shipped)")
+    parser.add_argument("--num", type=int, default=512, help="held-out portraits (default 512)")
+    parser.add_argument("--num-edit", type=int, default=128, help="faces edited (default 128)")
+    parser.add_argument("--num-swap", type=int, default=128, help="faces swapped (default 128)")
+    parser.add_argument("--resolution", type=int, default=128)
+
+
+def _model(name: str, config):
+    if name == ORACLE:
+        from s2fgan.data import SyntheticPortraits
+        from s2fgan.evaluation.protocol import OracleModel
+        from s2fgan.evaluation.split import HELDOUT_SEEDS
+
+        seeds = list(HELDOUT_SEEDS)[: config.num_portraits]
+        return OracleModel(SyntheticPortraits(config.resolution), seeds)
+    folder = Path(name)
+    if not folder.is_dir():
+        raise UserError(f"{name!r} is neither '{ORACLE}' nor a pipeline folder")
+    raise UserError(
+        f"{folder} is a folder, but scoring saved pipelines arrives with the model "
+        f"(SketchToFacePipeline); use '{ORACLE}' until then"
+    )
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from s2fgan.evaluation.evaluate import EvalConfig, evaluate
+    from s2fgan.evaluation.plots import attribute_bars, example_grid
+
+    if args.out.suffix.lower() != ".json":
+        raise UserError(f"--out must be a .json file, got {str(args.out)!r}")
+    try:
+        config = EvalConfig(
+            resolution=args.resolution,
+            num_portraits=args.num,
+            num_edit=args.num_edit,
+            num_swap=args.num_swap,
+        )
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    classifier, segmenter = load_evaluators(args.evaluators)
+    model = _model(args.model, config)
+    results, examples = evaluate(model, classifier, segmenter, config)
+    results["model"] = args.model
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2))
+    print(f"wrote {args.out}")
+    if args.plots:
+        args.plots.mkdir(parents=True, exist_ok=True)
+        attribute_bars(results["figures"], args.plots / "attributes.png")
+        example_grid(examples, args.plots / "examples.png")
+        print(f"wrote {args.plots / 'attributes.png'} and {args.plots / 'examples.png'}")
+    return 0
+
+
+def train_arguments(parser: argparse.ArgumentParser) -> None:
+    from s2fgan.evaluation.train_evaluators import add_arguments
+
+    add_arguments(parser)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from s2fgan.evaluation.train_evaluators import train
+
+    report = train(args)
+    print(json.dumps(report, indent=2))
+    return 0

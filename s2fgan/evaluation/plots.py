@@ -1,0 +1,76 @@
+"""Pictures of an evaluation: attribute bars and a grid of examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import torch  # noqa: E402
+from PIL import Image, ImageDraw, ImageFont  # noqa: E402
+
+from s2fgan.constants import ATTRIBUTES  # noqa: E402
+from s2fgan.data.preview import colorize_mask  # noqa: E402
+
+
+def attribute_bars(figures: dict, path: Path, success_target=0.90, leak_target=0.10) -> None:
+    """Bar chart of attr_success and attr_leak per attribute, with the target lines."""
+    fig, axes = plt.subplots(2, 1, figsize=(10, 6), sharex=True)
+    x = range(len(ATTRIBUTES))
+    success = [figures["attr_success"][a] for a in ATTRIBUTES]
+    leak = [figures["attr_leak"][a] for a in ATTRIBUTES]
+    axes[0].bar(
+        x, success, color=["#2a9d8f" if s >= success_target else "#e76f51" for s in success]
+    )
+    axes[0].axhline(success_target, color="k", ls="--", lw=1, label=f"target {success_target}")
+    axes[0].set_ylim(0, 1)
+    axes[0].set_ylabel("attr_success")
+    axes[0].set_title(f"slider at +/-3: success (mean {figures['attr_success_mean']:.3f})")
+    axes[0].legend(loc="lower right")
+    axes[1].bar(x, leak, color=["#2a9d8f" if v <= leak_target else "#e76f51" for v in leak])
+    axes[1].axhline(leak_target, color="k", ls="--", lw=1, label=f"target {leak_target}")
+    axes[1].set_ylim(0, max(0.25, max(leak) * 1.1))
+    axes[1].set_ylabel("attr_leak")
+    axes[1].set_title(f"other attributes flipped (mean {figures['attr_leak_mean']:.3f})")
+    axes[1].legend(loc="upper right")
+    axes[1].set_xticks(list(x), ATTRIBUTES, rotation=35, ha="right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _tile(image: torch.Tensor) -> Image.Image:
+    """[3, H, W] in [-1, 1], [1, H, W] sketch in [0, 1] or [H, W] region ids -> RGB PIL."""
+    if image.dim() == 2:
+        return Image.fromarray(colorize_mask(image[None])[0])
+    if image.shape[0] == 1:
+        image = image.expand(3, -1, -1) * 2 - 1
+    array = ((image.permute(1, 2, 0) + 1) * 127.5).round().clamp(0, 255).byte().numpy()
+    return Image.fromarray(array)
+
+
+def example_grid(examples: dict, path: Path, edit_names=("Smiling", "Eyeglasses", "Young")) -> None:
+    """Rows = faces; columns = sketch, face, segmentation, edits at +3/-3, region swaps."""
+    columns = [("sketch", examples["sketch"]), ("face", examples["face"])]
+    columns.append(("segmentation", examples["segmentation"]))
+    for name in edit_names:
+        for sign in (1, -1):
+            if (name, sign) in examples["edits"]:
+                columns.append(
+                    (f"{name} {'+' if sign > 0 else '-'}3", examples["edits"][(name, sign)])
+                )
+    for region, images in examples["swaps"].items():
+        columns.append((f"swap {region}", images))
+    rows = examples["face"].shape[0]
+    size = examples["face"].shape[-1]
+    label_h = 18
+    grid = Image.new("RGB", (size * len(columns), label_h + size * rows), "white")
+    draw = ImageDraw.Draw(grid)
+    font = ImageFont.load_default()
+    for c, (title, images) in enumerate(columns):
+        draw.text((c * size + 3, 3), title, fill="black", font=font)
+        for r in range(rows):
+            grid.paste(_tile(images[r]), (c * size, label_h + r * size))
+    grid.save(path)
