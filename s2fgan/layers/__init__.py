@@ -1,0 +1,1 @@
+"""Pure-PyTorch primitives shared by the networks (no compiled ops)."""
