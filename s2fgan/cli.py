@@ -18,6 +18,8 @@ from pathlib import Path
 
 from s2fgan.errors import UserError
 from s2fgan.evaluation import commands as eval_commands
+from s2fgan.pipelines import commands as pipe_commands
+from s2fgan.training import commands as train_commands
 from s2fgan.version import __version__
 
 PROG = "s2fgan"
@@ -182,6 +184,30 @@ COMMANDS: tuple[Command, ...] = (
         "write synthetic portraits as PNG images, masks and sketches plus attributes.jsonl",
         _data_export_arguments,
         data_export,
+    ),
+    Command(
+        ("generate",),
+        "a portrait from a sketch, a photo, a saved code or a seed (PNG, mask, code)",
+        pipe_commands.generate_arguments,
+        pipe_commands.run_generate,
+    ),
+    Command(
+        ("edit",),
+        "set attribute strengths (--attr Smiling=2) on a face, e.g. a saved --code",
+        pipe_commands.generate_arguments,
+        pipe_commands.run_edit,
+    ),
+    Command(
+        ("swap",),
+        "take regions (hair, eyes, ...) of a face from a donor face",
+        pipe_commands.swap_arguments,
+        pipe_commands.run_swap,
+    ),
+    Command(
+        ("train",),
+        "train the networks on synthetic portraits (Accelerate: CPU, one or many GPUs)",
+        train_commands.train_arguments,
+        train_commands.run_train,
     ),
     Command(
         ("eval",),

@@ -34,6 +34,8 @@ class AttributeClassifier(ModelMixin, ConfigMixin):
         embed_dim: size of the embedding (`embed`) used for Frechet distance.
         grid: side of the pooled feature grid; attributes live in places, so the head sees
             a coarse grid instead of a global average.
+        stem_width: channels of a full-resolution stem before the stages (0: none). Narrow
+            eyes and big lips are a pixel or two at 128 px; a stride-2 first layer loses them.
     """
 
     @register_to_config
@@ -43,9 +45,13 @@ class AttributeClassifier(ModelMixin, ConfigMixin):
         embed_dim: int = 256,
         grid: int = 4,
         num_attributes: int = NUM_ATTRIBUTES,
+        stem_width: int = 0,
     ) -> None:
         super().__init__()
         layers, c = [], 3
+        if stem_width:
+            layers.append(_block(c, stem_width, 1))
+            c = stem_width
         for w in widths:
             layers.append(_block(c, w, 2))
             c = w

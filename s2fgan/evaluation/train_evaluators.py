@@ -63,8 +63,18 @@ def train(args: argparse.Namespace) -> dict:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     engine = SyntheticPortraits(args.resolution, compile=args.compile, chunk_size=args.batch_size)
-    classifier, segmenter = AttributeClassifier(), Segmenter()
-    params = list(classifier.parameters()) + list(segmenter.parameters())
+    networks = set(args.networks.split(","))
+    if not networks or networks - {"classifier", "segmenter"}:
+        raise ValueError(f"--networks takes classifier and/or segmenter, got {args.networks!r}")
+    classifier = AttributeClassifier(stem_width=args.classifier_stem)
+    segmenter = Segmenter()
+    params = []
+    for name, net in (("classifier", classifier), ("segmenter", segmenter)):
+        if name in networks:
+            params += list(net.parameters())
+        else:  # kept as trained before, e.g. retraining only the classifier
+            net.load_state_dict(type(net).from_pretrained(out / name).state_dict())
+            net.requires_grad_(False)
     optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-4)
     warmup = max(1, args.steps // 20)
     schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -90,10 +100,14 @@ def train(args: argparse.Namespace) -> dict:
         seeds = range(step * args.batch_size, (step + 1) * args.batch_size)
         batch = engine.render(seeds)
         image = augment(batch.image, noise)
-        attr_loss = F.binary_cross_entropy_with_logits(
-            classifier(image), (batch.attributes + 1) / 2
-        )
-        seg_loss = F.cross_entropy(segmenter(image), batch.mask)
+        zero = image.new_zeros(())
+        attr_loss, seg_loss = zero, zero
+        if "classifier" in networks:
+            attr_loss = F.binary_cross_entropy_with_logits(
+                classifier(image), (batch.attributes + 1) / 2
+            )
+        if "segmenter" in networks:
+            seg_loss = F.cross_entropy(segmenter(image), batch.mask)
         optimizer.zero_grad(set_to_none=True)
         (attr_loss + seg_loss).backward()
         optimizer.step()
@@ -110,8 +124,9 @@ def train(args: argparse.Namespace) -> dict:
                 },
                 ckpt,
             )
-    classifier.save_pretrained(out / "classifier")
-    segmenter.save_pretrained(out / "segmenter")
+    for name, net in (("classifier", classifier), ("segmenter", segmenter)):
+        if name in networks:
+            net.save_pretrained(out / name)
     report = score(classifier, segmenter, SyntheticPortraits(args.resolution), HELDOUT_SEEDS)
     report.update(
         steps=args.steps,
@@ -119,6 +134,7 @@ def train(args: argparse.Namespace) -> dict:
         resolution=args.resolution,
         train_seconds_this_run=round(time.time() - start),
         seed=args.seed,
+        networks_trained=sorted(networks),
     )
     (out / "heldout.json").write_text(json.dumps(report, indent=2))
     return report
@@ -133,6 +149,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--save-every", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--compile", action="store_true", help="compile the data engine")
+    parser.add_argument(
+        "--networks",
+        default="classifier,segmenter",
+        help="which to train; the others are loaded from --out (default: both)",
+    )
+    parser.add_argument(
+        "--classifier-stem", type=int, default=16, help="classifier full-res stem channels"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

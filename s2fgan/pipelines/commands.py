@@ -1,0 +1,141 @@
+"""`s2fgan generate | edit | swap`: argument wiring only, heavy imports inside."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from s2fgan.errors import UserError
+
+DEFAULT_PIPELINE = "weights_card/s2fgan-synth-128"
+
+
+def _parse_attributes(pairs: list[str]) -> dict[str, float]:
+    out = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        try:
+            out[name] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise UserError(f"--attr takes NAME=STRENGTH (e.g. Smiling=2), got {pair!r}")
+    return out
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pipeline", default=DEFAULT_PIPELINE, help="folder or Hub repo id")
+    parser.add_argument("--out", type=Path, required=True, help="PNG file to write")
+    parser.add_argument("--mask-out", type=Path, help="also write the region map (PNG)")
+    parser.add_argument("--code-out", type=Path, help="also save the code (for `edit`)")
+    parser.add_argument("--attr", action="append", metavar="NAME=STRENGTH", default=[])
+
+
+def _source(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--sketch", type=Path, help="sketch image (dark strokes on white)")
+    group.add_argument("--photo", type=Path, help="photo to encode")
+    group.add_argument("--code", type=Path, help="a code saved with --code-out")
+    group.add_argument("--seed", type=int, help="a random face")
+
+
+def generate_arguments(parser: argparse.ArgumentParser) -> None:
+    _source(parser)
+    _common(parser)
+
+
+def swap_arguments(parser: argparse.ArgumentParser) -> None:
+    _source(parser)
+    _common(parser)
+    parser.add_argument("--donor-sketch", type=Path)
+    parser.add_argument("--donor-photo", type=Path)
+    parser.add_argument("--donor-seed", type=int)
+    parser.add_argument("--regions", required=True, help="comma-separated, e.g. hair,eyes")
+    parser.add_argument("--parts", default="shape,texture", help="shape, texture or both")
+
+
+def _load(name: str):
+    from s2fgan.pipelines import SketchToFacePipeline
+
+    try:
+        return SketchToFacePipeline.from_pretrained(name)
+    except (OSError, ValueError) as error:
+        raise UserError(f"cannot load pipeline {name!r}: {error}") from None
+
+
+def _face(pipe, sketch=None, photo=None, code=None, seed=None):
+    try:
+        if sketch is not None:
+            return pipe(sketch=str(sketch))
+        if photo is not None:
+            return pipe.from_photo(str(photo))
+        if code is not None:
+            return pipe.synthesize(_load_code(code))
+        return pipe.random_face(seed)
+    except (FileNotFoundError, ValueError) as error:
+        raise UserError(str(error)) from None
+
+
+def _load_code(path: Path):
+    from safetensors.torch import load_file
+
+    if not Path(path).is_file():
+        raise UserError(f"no code file {path}")
+    try:
+        return load_file(str(path))["ws"]
+    except Exception as error:  # safetensors raises its own error type for a bad file
+        raise UserError(f"{path} is not a code saved with --code-out ({error})") from None
+
+
+def _write(args, face, **details) -> int:
+    from safetensors.torch import save_file
+
+    from s2fgan.pipelines.png import save_generated_png
+
+    if args.out.suffix.lower() != ".png":
+        raise UserError(f"--out must be a .png file, got {str(args.out)!r}")
+    save_generated_png(face.images[0], args.out, attributes=face.attributes[0], **details)
+    if args.mask_out:
+        face.masks[0].save(args.mask_out)
+    if args.code_out:
+        save_file({"ws": face.ws[:1].contiguous().cpu()}, str(args.code_out))
+    print(f"wrote {args.out}")
+    return 0
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    pipe = _load(args.pipeline)
+    face = _face(pipe, args.sketch, args.photo, args.code, args.seed)
+    attributes = _parse_attributes(args.attr)
+    if attributes:
+        try:
+            face = pipe.edit(face, attributes)
+        except ValueError as error:
+            raise UserError(str(error)) from None
+    source = next(str(v) for v in (args.sketch, args.photo, args.code, args.seed) if v is not None)
+    return _write(args, face, source=source, seed=args.seed)
+
+
+def run_edit(args: argparse.Namespace) -> int:
+    if not args.attr:
+        raise UserError("edit needs at least one --attr NAME=STRENGTH")
+    return run_generate(args)
+
+
+def run_swap(args: argparse.Namespace) -> int:
+    donors = [args.donor_sketch, args.donor_photo, args.donor_seed]
+    if sum(d is not None for d in donors) != 1:
+        raise UserError("give exactly one donor: --donor-sketch, --donor-photo or --donor-seed")
+    pipe = _load(args.pipeline)
+    face = _face(pipe, args.sketch, args.photo, args.code, args.seed)
+    donor = _face(pipe, args.donor_sketch, args.donor_photo, None, args.donor_seed)
+    regions = [r.strip() for r in args.regions.split(",") if r.strip()]
+    parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    try:
+        face = pipe.swap_regions(face, donor, regions, parts)
+        attributes = _parse_attributes(args.attr)
+        if attributes:
+            face = pipe.edit(face, attributes)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    return _write(args, face, regions=regions, parts=parts)

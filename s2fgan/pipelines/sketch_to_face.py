@@ -1,0 +1,219 @@
+"""SketchToFacePipeline: sketch -> portrait -> attribute edits -> region swaps in one code.
+
+Inference only: PIL in, PIL out. Every result carries its code `ws`, so re-editing or
+swapping a result never re-encodes the sketch (S2FGAN's encoders + AttributeMapper,
+SemanticStyleGAN's region generator).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from diffusers import DiffusionPipeline
+from diffusers.utils import BaseOutput
+from PIL import Image
+
+from s2fgan.constants import ATTRIBUTES, REGION_COLORS
+from s2fgan.data.image_io import ImageSource, image_to_tensor, sketch_to_tensor
+from s2fgan.models.attribute_mapper import AttributeMapper
+from s2fgan.models.encoders import ImageEncoder, SketchEncoder
+from s2fgan.models.latent_layout import PARTS
+from s2fgan.models.mapping import MappingNetwork
+from s2fgan.models.region_generator import RegionGenerator
+
+_PALETTE = [c for color in REGION_COLORS for c in color]
+# A sketch counts as empty when less than this share of its pixels carries ink.
+_MIN_INK = 0.002
+
+
+@dataclass
+class FaceOutput(BaseOutput):
+    """
+    Attributes:
+        images: generated portraits (RGB).
+        masks: region maps (mode "P": pixel = region id, palette = region colours).
+        ws: [B, num_ws, w_dim] the code of each portrait (feed it back to edit / swap).
+        attributes: per portrait, the strength of each of the 12 attributes in its code.
+        seed: the seed of a random face, else None.
+    """
+
+    images: list[Image.Image]
+    masks: list[Image.Image]
+    ws: torch.Tensor
+    attributes: list[dict[str, float]]
+    seed: int | None = None
+
+
+class SketchToFacePipeline(DiffusionPipeline):
+    """Sketch-to-face with attribute sliders and region swapping.
+
+    Args:
+        generator: RegionGenerator, ws -> image and segmentation.
+        mapping: MappingNetwork, z -> ws, for random faces and donors.
+        sketch_encoder: SketchEncoder, sketch -> ws.
+        image_encoder: ImageEncoder, photo -> ws.
+        attribute_mapper: AttributeMapper, reads and sets the 12 attribute strengths.
+
+    Example:
+        >>> pipe = SketchToFacePipeline.from_pretrained("weights_card/s2fgan-synth-128")
+        >>> out = pipe(sketch=Image.open("sketch.png"), attributes={"Smiling": 2.0})
+        >>> older = pipe.edit(out, {"Young": -3.0})
+        >>> swapped = pipe.swap_regions(older, donor=pipe.random_face(seed=3), regions=["hair"])
+    """
+
+    def __init__(
+        self,
+        generator: RegionGenerator,
+        mapping: MappingNetwork,
+        sketch_encoder: SketchEncoder,
+        image_encoder: ImageEncoder,
+        attribute_mapper: AttributeMapper,
+    ) -> None:
+        super().__init__()
+        self.register_modules(
+            generator=generator,
+            mapping=mapping,
+            sketch_encoder=sketch_encoder,
+            image_encoder=image_encoder,
+            attribute_mapper=attribute_mapper,
+        )
+
+    @property
+    def resolution(self) -> int:
+        return self.generator.resolution
+
+    @property
+    def _dtype(self) -> torch.dtype:
+        return next(self.generator.parameters()).dtype
+
+    # ---- inputs
+
+    def _resize(self, x: torch.Tensor) -> torch.Tensor:
+        size = self.resolution
+        if x.shape[-2:] != (size, size):
+            x = F.interpolate(x, size=(size, size), mode="bilinear", antialias=True)
+        return x
+
+    def _sketch(self, sketch: ImageSource | Sequence[ImageSource]) -> torch.Tensor:
+        sketches = sketch if isinstance(sketch, list | tuple) else [sketch]
+        if not sketches:
+            raise ValueError("no sketch given")
+        tensors = []
+        for i, s in enumerate(sketches):
+            t = self._resize(sketch_to_tensor(s).unsqueeze(0))  # [1, 1, H, W]
+            if (t < 0.5).float().mean() < _MIN_INK:
+                raise ValueError(
+                    f"sketch {i} is empty: draw the face with dark strokes on white paper"
+                )
+            tensors.append(t)
+        return torch.cat(tensors).to(self.device, self._dtype)
+
+    def _photo(self, photo: ImageSource | Sequence[ImageSource]) -> torch.Tensor:
+        photos = photo if isinstance(photo, list | tuple) else [photo]
+        if not photos:
+            raise ValueError("no photo given")
+        tensors = [self._resize(image_to_tensor(p).unsqueeze(0)) for p in photos]
+        return torch.cat(tensors).to(self.device, self._dtype)
+
+    # ---- outputs
+
+    @torch.no_grad()
+    def synthesize(self, ws: torch.Tensor, seed: int | None = None) -> FaceOutput:
+        """Render codes ws [B, num_ws, w_dim] into a FaceOutput."""
+        out = self.generator(ws.to(self.device, self._dtype))
+        image = out.image.float().clamp(-1, 1)
+        pixels = ((image.permute(0, 2, 3, 1) + 1) * 127.5).round().byte().cpu().numpy()
+        regions = out.segmentation.argmax(1).byte().cpu().numpy()
+        masks = []
+        for m in regions:
+            mask = Image.fromarray(m, mode="P")
+            mask.putpalette(_PALETTE)
+            masks.append(mask)
+        strengths = self.attribute_mapper.strengths(ws.to(self.device, self._dtype)).float().cpu()
+        return FaceOutput(
+            images=[Image.fromarray(p) for p in pixels],
+            masks=masks,
+            ws=ws.detach(),
+            attributes=[dict(zip(ATTRIBUTES, s.tolist(), strict=True)) for s in strengths],
+            seed=seed,
+        )
+
+    def _apply(self, ws: torch.Tensor, attributes: Mapping[str, float] | None) -> torch.Tensor:
+        if not attributes:
+            return ws
+        return self.attribute_mapper.edit(ws, dict(attributes))
+
+    # ---- the operations
+
+    @torch.no_grad()
+    def __call__(
+        self,
+        sketch: ImageSource | Sequence[ImageSource],
+        attributes: Mapping[str, float] | None = None,
+        seed: int | None = None,
+    ) -> FaceOutput:
+        """Portraits from sketches (PIL of any size and mode, paths or arrays).
+
+        Args:
+            sketch: one sketch or a list (dark strokes on white paper).
+            attributes: {name: strength in [-4, 4]} applied to every portrait.
+            seed: recorded with the result; the sketch path itself is deterministic.
+        """
+        ws = self.sketch_encoder(self._sketch(sketch))
+        return self.synthesize(self._apply(ws, attributes), seed=seed)
+
+    @torch.no_grad()
+    def from_photo(
+        self,
+        photo: ImageSource | Sequence[ImageSource],
+        attributes: Mapping[str, float] | None = None,
+        seed: int | None = None,
+    ) -> FaceOutput:
+        """Portraits from photos, through the image encoder (GAN inversion)."""
+        ws = self.image_encoder(self._photo(photo))
+        return self.synthesize(self._apply(ws, attributes), seed=seed)
+
+    @torch.no_grad()
+    def edit(self, result: FaceOutput, attributes: Mapping[str, float]) -> FaceOutput:
+        """Set attribute strengths on a result's cached code (no re-encoding)."""
+        return self.synthesize(self._apply(result.ws, attributes), seed=result.seed)
+
+    @torch.no_grad()
+    def swap_regions(
+        self,
+        result: FaceOutput,
+        donor: FaceOutput,
+        regions: Sequence[str],
+        parts: Sequence[str] = PARTS,
+    ) -> FaceOutput:
+        """Take the given regions' shape and/or texture codes from the donor.
+
+        Args:
+            result: the face to change ([B] codes).
+            donor: the face to take from (one code, or as many as result).
+            regions: region names, see `s2fgan.constants.REGIONS`.
+            parts: "shape", "texture" or both.
+        """
+        if isinstance(regions, str):
+            regions = [regions]
+        if not regions:
+            raise ValueError("choose at least one region to swap")
+        slots = self.generator.layout.slots(list(regions), list(parts))
+        if donor.ws.shape[0] not in (1, result.ws.shape[0]):
+            raise ValueError(f"donor has {donor.ws.shape[0]} faces; give 1 or {result.ws.shape[0]}")
+        ws = result.ws.clone()
+        ws[:, slots] = donor.ws[:, slots].to(ws).expand(ws.shape[0], -1, -1)
+        return self.synthesize(ws, seed=result.seed)
+
+    @torch.no_grad()
+    def random_face(self, seed: int, truncation: float = 0.7) -> FaceOutput:
+        """A random face (e.g. a swap donor) from the mapping network, fixed by its seed."""
+        if not isinstance(seed, int | np.integer) or seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        z = self.mapping.sample_z(1, torch.Generator().manual_seed(int(seed)))
+        ws = self.mapping.truncate(self.mapping(z.to(self.device, self._dtype)), truncation)
+        return self.synthesize(ws, seed=int(seed))

@@ -1,0 +1,1 @@
+"""Training: losses (pure functions), EMA and the Accelerate loop. Never imported by models/."""

@@ -1,0 +1,91 @@
+"""`s2fgan train`: flags for the fields of TrainConfig, heavy imports inside."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from pathlib import Path
+
+from s2fgan.training.config import TrainConfig
+
+_FLAGS = (
+    "data",
+    "resolution",
+    "sketch_style",
+    "batch_size",
+    "steps",
+    "lr",
+    "lr_d",
+    "seed",
+    "out_dir",
+    "log_every",
+    "sample_every",
+    "checkpoint_every",
+    "mixed_precision",
+    "w_reconstruction",
+    "w_mask",
+    "w_semantic",
+    "w_attribute",
+    "w_edit",
+    "w_adversarial",
+    "w_domain",
+)
+
+
+def train_arguments(parser: argparse.ArgumentParser) -> None:
+    defaults = TrainConfig()
+    for name in _FLAGS:
+        value = getattr(defaults, name)
+        parser.add_argument(
+            f"--{name.replace('_', '-')}",
+            type=type(value),
+            default=value,
+            help=f"(default: {value})",
+        )
+    parser.add_argument("--no-compile-engine", action="store_true", help="eager data engine")
+    parser.add_argument("--config", type=Path, help="JSON with TrainConfig fields (overrides)")
+    parser.add_argument(
+        "--export-pipeline", type=Path, help="save the trained SketchToFacePipeline here"
+    )
+
+
+def config_from_args(args: argparse.Namespace) -> TrainConfig:
+    values = {name: getattr(args, name) for name in _FLAGS}
+    values["compile_engine"] = not args.no_compile_engine
+    if args.config:
+        values.update(json.loads(args.config.read_text()))
+    known = {f.name for f in dataclasses.fields(TrainConfig)}
+    unknown = set(values) - known
+    if unknown:
+        raise ValueError(f"unknown TrainConfig fields: {sorted(unknown)}")
+    return TrainConfig(**values)
+
+
+def export_pipeline(final: Path, out: Path) -> Path:
+    """Assemble the trained components into a saved SketchToFacePipeline folder."""
+    from s2fgan.models.attribute_mapper import AttributeMapper
+    from s2fgan.models.encoders import ImageEncoder, SketchEncoder
+    from s2fgan.models.mapping import MappingNetwork
+    from s2fgan.models.region_generator import RegionGenerator
+    from s2fgan.pipelines import SketchToFacePipeline
+
+    pipe = SketchToFacePipeline(
+        generator=RegionGenerator.from_pretrained(final / "generator"),
+        mapping=MappingNetwork.from_pretrained(final / "mapping"),
+        sketch_encoder=SketchEncoder.from_pretrained(final / "sketch_encoder"),
+        image_encoder=ImageEncoder.from_pretrained(final / "image_encoder"),
+        attribute_mapper=AttributeMapper.from_pretrained(final / "attribute_mapper"),
+    )
+    pipe.save_pretrained(out)
+    return out
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from s2fgan.training.loop import train
+
+    final = train(config_from_args(args))
+    print(f"trained networks in {final}")
+    if args.export_pipeline:
+        print(f"pipeline saved to {export_pipeline(final, args.export_pipeline)}")
+    return 0

@@ -1,0 +1,44 @@
+"""TrainConfig: every knob of `s2fgan train`, with a comment per field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class TrainConfig:
+    # data
+    data: str = "synthetic"  # "synthetic" (SyntheticPortraits) or a CelebAMask-HQ root folder
+    resolution: int = 128  # image size; the generator's grid * 2**(len(render_widths)-1)
+    sketch_style: str = "mixed"  # synthetic sketches: drawn strokes, ~30% XDoG of the photo
+    batch_size: int = 8
+    # schedule
+    steps: int = 12_000
+    lr: float = 1e-3
+    lr_d: float = 1e-3
+    clip_grad: float = 5.0  # gradient norm clipping of both sides (a run at 2e-3 blew up)
+    betas: tuple[float, float] = (0.0, 0.99)
+    ema_decay: float = 0.998
+    r1_every: int = 4  # lazy R1 regularisation
+    # loss weights
+    w_reconstruction: float = 1.0
+    w_mask: float = 0.5
+    w_coarse_mask: float = 0.25
+    w_semantic: float = 1.0  # S2FGAN semantic-level sketch loss
+    w_attribute: float = 0.2  # projections of photo codes predict the attributes
+    w_edit: float = 1.0  # a slider edit must give the engine's counterfactual render
+    edit_strength: float = 3.0
+    w_adversarial: float = 0.05
+    w_domain: float = 0.02  # latent domain loss through gradient reversal
+    r1_gamma: float = 1.0
+    # bookkeeping
+    out_dir: str = "runs/synth128"
+    seed: int = 0
+    log_every: int = 50
+    sample_every: int = 500
+    checkpoint_every: int = 250
+    mixed_precision: str = "no"  # "fp16"/"bf16" on GPU through Accelerate
+    compile_engine: bool = True  # torch.compile the data engine (a minute once, 2x faster)
+    generator: dict = field(default_factory=dict)  # RegionGenerator overrides (tiny tests)
+    encoder: dict = field(default_factory=dict)  # Sketch/ImageEncoder overrides
+    discriminator: dict = field(default_factory=dict)  # DualBranchDiscriminator overrides

@@ -1,0 +1,248 @@
+"""The training loop of `s2fgan train`, on Hugging Face Accelerate.
+
+The same code runs on a 2-core CPU, one GPU or many (`accelerate launch`). One step:
+
+1. photo -> ImageEncoder -> ws_p and sketch -> SketchEncoder -> ws_s; both reconstruct the
+   photo and its mask through the RegionGenerator (the synthetic data gives every portrait
+   its mask, so supervision does most of the work);
+2. S2FGAN: ws_s is pulled onto ws_p (semantic-level loss), and a latent discriminator behind
+   gradient reversal makes sketch codes indistinguishable from photo codes;
+3. the AttributeMapper's projections of ws_p predict the 12 attributes, and on synthetic data
+   an edit of one attribute must reproduce the engine's counterfactual render of that face;
+4. random codes from the MappingNetwork and the sketch reconstructions meet the dual-branch
+   discriminator (image + segmentation), with lazy R1.
+
+Resumable: `accelerator.save_state` every `checkpoint_every` steps in OUT/checkpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from s2fgan.constants import NUM_ATTRIBUTES
+from s2fgan.data import SyntheticPortraits
+from s2fgan.layers.gradient_reversal import grad_reverse
+from s2fgan.models.attribute_mapper import AttributeMapper, projection_loss
+from s2fgan.models.discriminators import DualBranchDiscriminator, LatentDomainDiscriminator
+from s2fgan.models.encoders import ImageEncoder, SketchEncoder
+from s2fgan.models.mapping import MappingNetwork
+from s2fgan.models.region_generator import RegionGenerator
+from s2fgan.training import losses
+from s2fgan.training.config import TrainConfig
+from s2fgan.training.ema import EMA
+
+logger = logging.getLogger(__name__)
+
+
+class Networks(torch.nn.Module):
+    """Every trained network, so that Accelerate prepares and checkpoints them together."""
+
+    def __init__(self, config: TrainConfig) -> None:
+        super().__init__()
+        g = dict(config.generator)
+        self.generator = RegionGenerator(**g)
+        w_dim = self.generator.config.w_dim
+        self.mapping = MappingNetwork(w_dim=w_dim, z_dim=w_dim)
+        enc = dict(resolution=config.resolution, w_dim=w_dim, **config.encoder)
+        self.sketch_encoder = SketchEncoder(**enc)
+        self.image_encoder = ImageEncoder(**enc)
+        self.attribute_mapper = AttributeMapper(w_dim=w_dim)
+        self.latent_discriminator = LatentDomainDiscriminator(w_dim=w_dim)
+        self.discriminator = DualBranchDiscriminator(
+            resolution=config.resolution, **config.discriminator
+        )
+
+    def generator_side(self) -> list[torch.nn.Parameter]:
+        skip = set(self.discriminator.parameters())
+        return [p for p in self.parameters() if p not in skip]
+
+
+def _counterfactual(engine, batch, rng: torch.Generator):
+    """Pick one attribute per portrait and render the same faces with it flipped."""
+    n = len(batch)
+    j = torch.randint(0, NUM_ATTRIBUTES, (n,), generator=rng)
+    flipped = batch.attributes.clone()
+    flipped[torch.arange(n), j] *= -1
+    return j, engine.render(batch.seeds, flipped)
+
+
+def train(config: TrainConfig, progress: bool = True) -> Path:
+    """Train, checkpoint and return the folder with the final networks (OUT/final)."""
+    from accelerate import Accelerator
+    from accelerate.utils import set_seed
+
+    out = Path(config.out_dir)
+    accelerator = Accelerator(mixed_precision=config.mixed_precision)
+    set_seed(config.seed)
+    if config.data != "synthetic":
+        raise ValueError("only --data synthetic is wired in this version")
+    engine = SyntheticPortraits(
+        config.resolution,
+        sketch_style=config.sketch_style,
+        compile=config.compile_engine,
+        chunk_size=config.batch_size,
+    )
+    nets = Networks(config)
+    if nets.generator.resolution != config.resolution:
+        raise ValueError(
+            f"generator renders {nets.generator.resolution}px but resolution is "
+            f"{config.resolution}; change generator grid_size/render_widths"
+        )
+    g_params = nets.generator_side()
+    d_params = list(nets.discriminator.parameters())
+    opt_g = torch.optim.Adam(g_params, lr=config.lr, betas=config.betas)
+    opt_d = torch.optim.Adam(d_params, lr=config.lr_d, betas=config.betas)
+    nets, opt_g, opt_d = accelerator.prepare(nets, opt_g, opt_d)
+    raw = accelerator.unwrap_model(nets)
+    ema = EMA(raw.generator, config.ema_decay)
+    accelerator.register_for_checkpointing(ema.shadow)
+
+    state_path = out / "checkpoint"
+    step = 0
+    if (state_path / "step.json").exists():
+        accelerator.load_state(str(state_path))
+        step = json.loads((state_path / "step.json").read_text())["step"]
+        logger.info("resumed from %s at step %d", state_path, step)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "config.json").write_text(json.dumps(asdict(config), indent=2))
+
+    device = accelerator.device
+    rng = torch.Generator().manual_seed(config.seed + step)
+    bar = tqdm(
+        range(step, config.steps),
+        initial=step,
+        total=config.steps,
+        desc="train",
+        disable=not progress or not accelerator.is_main_process,
+    )
+    start = time.time()
+    log = out / "metrics.jsonl"
+    for step in bar:
+        # Each process and step draws its own TRAIN seeds: never the same portrait twice.
+        first = (step * accelerator.num_processes + accelerator.process_index) * config.batch_size
+        batch = engine.render(range(first, first + config.batch_size))
+        edit_j, flipped = _counterfactual(engine, batch, rng)
+        photo, sketch, mask = (
+            batch.image.to(device),
+            batch.sketch.to(device),
+            batch.mask.to(device),
+        )
+        attrs = batch.attributes.to(device)
+
+        # ---- generator side
+        ws_p = raw.image_encoder(photo)
+        ws_s = raw.sketch_encoder(sketch)
+        out_p, out_s = raw.generator(ws_p), raw.generator(ws_s)
+        rec = losses.reconstruction(out_p.image, photo) + losses.reconstruction(out_s.image, photo)
+        seg = losses.mask_cross_entropy(out_p.segmentation, mask) + losses.mask_cross_entropy(
+            out_s.segmentation, mask
+        )
+        coarse = losses.coarse_mask_cross_entropy(out_p.masks, mask)
+        semantic = losses.semantic_code(ws_s, ws_p)
+        attr = projection_loss(raw.attribute_mapper.strengths(ws_p), attrs)
+        targets = torch.full_like(attrs, float("nan"))
+        rows = torch.arange(len(batch), device=device)
+        targets[rows, edit_j.to(device)] = -attrs[rows, edit_j.to(device)] * config.edit_strength
+        out_e = raw.generator(raw.attribute_mapper.edit(ws_p, targets))
+        edit = losses.reconstruction(
+            out_e.image, flipped.image.to(device)
+        ) + 0.5 * losses.mask_cross_entropy(out_e.segmentation, flipped.mask.to(device))
+        z = raw.mapping.sample_z(config.batch_size, rng).to(device)
+        out_z = raw.generator(raw.mapping(z))
+        fake_logits = raw.discriminator(out_z.image, out_z.segmentation.softmax(1))
+        adv = losses.generator_adversarial(fake_logits)
+        domain = losses.domain_classification(
+            raw.latent_discriminator(grad_reverse(ws_s, 1.0)),
+            raw.latent_discriminator(ws_p.detach()),
+        )
+        total = (
+            config.w_reconstruction * rec
+            + config.w_mask * seg
+            + config.w_coarse_mask * coarse
+            + config.w_semantic * semantic
+            + config.w_attribute * attr
+            + config.w_edit * edit
+            + config.w_adversarial * adv
+            + config.w_domain * domain
+        )
+        opt_g.zero_grad(set_to_none=True)
+        accelerator.backward(total)
+        if not torch.isfinite(total):
+            raise FloatingPointError(f"generator loss is {total.item()} at step {step + 1}")
+        accelerator.clip_grad_norm_(g_params, config.clip_grad)
+        opt_g.step()
+        ema.update(raw.generator, decay=min(config.ema_decay, (1 + step) / (10 + step)))
+
+        # ---- discriminator side
+        real_seg = F.one_hot(mask, out_z.segmentation.shape[1]).permute(0, 3, 1, 2).float()
+        lazy_r1 = config.r1_every > 0 and step % config.r1_every == 0
+        real_image = photo.detach().requires_grad_(lazy_r1)
+        real_seg = real_seg.requires_grad_(lazy_r1)
+        real_logits = raw.discriminator(real_image, real_seg)
+        fake_logits = raw.discriminator(
+            out_z.image.detach(), out_z.segmentation.detach().softmax(1)
+        )
+        d_loss = losses.discriminator_adversarial(real_logits, fake_logits)
+        if lazy_r1:
+            r1 = losses.r1_penalty(real_logits, [real_image, real_seg])
+            d_loss = d_loss + 0.5 * config.r1_gamma * config.r1_every * r1
+        opt_d.zero_grad(set_to_none=True)
+        accelerator.backward(d_loss)
+        accelerator.clip_grad_norm_(d_params, config.clip_grad)
+        opt_d.step()
+
+        figures = {
+            "step": step + 1,
+            "rec": rec.item(),
+            "seg": seg.item(),
+            "semantic": semantic.item(),
+            "attr": attr.item(),
+            "edit": edit.item(),
+            "adv": adv.item(),
+            "d": d_loss.item(),
+            "domain": domain.item(),
+            "seconds": round(time.time() - start, 1),
+        }
+        bar.set_postfix(rec=f"{rec.item():.3f}", edit=f"{edit.item():.3f}", seg=f"{seg.item():.2f}")
+        if accelerator.is_main_process and ((step + 1) % config.log_every == 0 or step == 0):
+            with log.open("a") as f:
+                f.write(json.dumps(figures) + "\n")
+        if accelerator.is_main_process and (step + 1) % config.sample_every == 0:
+            _save_samples(out / "samples" / f"{step + 1:06d}.png", batch, out_s, out_e, flipped)
+        if (step + 1) % config.checkpoint_every == 0 or step + 1 == config.steps:
+            accelerator.save_state(str(state_path))
+            if accelerator.is_main_process:
+                (state_path / "step.json").write_text(json.dumps({"step": step + 1}))
+
+    final = out / "final"
+    if accelerator.is_main_process:
+        ema.shadow.save_pretrained(final / "generator")
+        for name in ("mapping", "sketch_encoder", "image_encoder", "attribute_mapper"):
+            getattr(raw, name).save_pretrained(final / name)
+    return final
+
+
+def _save_samples(path: Path, batch, out_s, out_e, flipped) -> None:
+    """A grid: sketch | photo | sketch->face | counterfactual target | edited face."""
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    k = min(4, len(batch))
+    cols = [
+        batch.sketch[:k].expand(-1, 3, -1, -1) * 2 - 1,
+        batch.image[:k],
+        out_s.image[:k].detach().cpu().clamp(-1, 1),
+        flipped.image[:k],
+        out_e.image[:k].detach().cpu().clamp(-1, 1),
+    ]
+    grid = torch.cat([torch.cat(list(c), 1) for c in cols], 2)  # [3, k*H, 5*W]
+    array = ((grid.permute(1, 2, 0) + 1) * 127.5).round().clamp(0, 255).byte().numpy()
+    Image.fromarray(array).save(path)

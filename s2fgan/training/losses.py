@@ -1,0 +1,62 @@
+"""Losses of s2fgan training, as pure functions of tensors.
+
+Adversarial (non-saturating, R1) and dual-branch realism after SemanticStyleGAN; the
+semantic-level sketch loss and the latent domain loss after S2FGAN; reconstruction and mask
+supervision that the synthetic data makes possible.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+
+def generator_adversarial(fake_logits: torch.Tensor) -> torch.Tensor:
+    """Non-saturating generator loss: softplus(-D(fake))."""
+    return F.softplus(-fake_logits).mean()
+
+
+def discriminator_adversarial(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
+    """softplus(-D(real)) + softplus(D(fake))."""
+    return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
+
+
+def r1_penalty(real_logits: torch.Tensor, real_inputs: list[torch.Tensor]) -> torch.Tensor:
+    """Squared gradient norm of D's output w.r.t. its real inputs (inputs need requires_grad)."""
+    grads = torch.autograd.grad(real_logits.sum(), real_inputs, create_graph=True)
+    return sum(g.pow(2).flatten(1).sum(1).mean() for g in grads)
+
+
+def reconstruction(image: torch.Tensor, target: torch.Tensor, scales: int = 3) -> torch.Tensor:
+    """L1 at full, half and quarter resolution: sharp details and overall colour both count."""
+    loss = (image - target).abs().mean()
+    for _ in range(scales - 1):
+        image, target = F.avg_pool2d(image, 2), F.avg_pool2d(target, 2)
+        loss = loss + (image - target).abs().mean()
+    return loss / scales
+
+
+def mask_cross_entropy(segmentation: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy of segmentation logits [B, R, H, W] against region ids [B, H, W]."""
+    return F.cross_entropy(segmentation, mask)
+
+
+def coarse_mask_cross_entropy(masks: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Supervise the generator's coarse softmax masks [B, R, g, g] with the region ids,
+    downsampled by area (SemanticStyleGAN's masks must mean the regions, not just the render)."""
+    target = F.one_hot(mask, masks.shape[1]).permute(0, 3, 1, 2).float()
+    target = F.adaptive_avg_pool2d(target, masks.shape[-1])
+    return -(target * torch.log(masks.clamp_min(1e-6))).sum(1).mean()
+
+
+def semantic_code(ws_sketch: torch.Tensor, ws_photo: torch.Tensor) -> torch.Tensor:
+    """S2FGAN's semantic-level loss: the sketch code should equal the (fixed) photo code."""
+    return (ws_sketch - ws_photo.detach()).pow(2).mean()
+
+
+def domain_classification(sketch_logits: torch.Tensor, photo_logits: torch.Tensor) -> torch.Tensor:
+    """Latent domain discriminator's loss (sketch codes = 1, photo codes = 0). Put the sketch
+    codes through gradient reversal so the sketch encoder learns to fool it."""
+    return F.binary_cross_entropy_with_logits(
+        sketch_logits, torch.ones_like(sketch_logits)
+    ) + F.binary_cross_entropy_with_logits(photo_logits, torch.zeros_like(photo_logits))

@@ -1,0 +1,105 @@
+"""SketchToFacePipeline: inputs of any size and mode, cached-code edits, swaps, save/load."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from s2fgan.constants import ATTRIBUTES
+from s2fgan.pipelines import SketchToFacePipeline
+from s2fgan.pipelines.png import save_generated_png
+
+
+def _sketch(size=(200, 150), mode="L") -> Image.Image:
+    array = np.full((size[1], size[0]), 255, np.uint8)
+    array[40:110, 60:64] = 0  # a few dark strokes
+    array[40:44, 60:140] = 0
+    return Image.fromarray(array).convert(mode)
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB", "RGBA", "1"])
+def test_any_size_and_mode(tiny_pipeline, mode):
+    out = tiny_pipeline(sketch=_sketch(mode=mode))
+    assert out.images[0].size == (64, 64) and out.images[0].mode == "RGB"
+    assert out.masks[0].mode == "P" and np.asarray(out.masks[0]).max() < 13
+    assert out.ws.shape == (1, 27, 16)
+    assert set(out.attributes[0]) == set(ATTRIBUTES)
+
+
+def test_batch_of_sketches(tiny_pipeline):
+    out = tiny_pipeline(sketch=[_sketch(), _sketch((64, 64))])
+    assert len(out.images) == 2 and out.ws.shape[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda p: p(sketch=Image.new("L", (64, 64), 255)), "empty"),
+        (lambda p: p(sketch=_sketch(), attributes={"Smile": 1.0}), "unknown"),
+        (lambda p: p(sketch=_sketch(), attributes={"Smiling": 5.0}), "Smiling"),
+        (lambda p: p(sketch=[]), "no sketch"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(tiny_pipeline, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(tiny_pipeline)
+
+
+def test_corrupt_file_is_refused(tiny_pipeline, tmp_path):
+    bad = tmp_path / "sketch.png"
+    bad.write_bytes(b"not a png at all")
+    with pytest.raises(ValueError, match="sketch.png"):
+        tiny_pipeline(sketch=str(bad))
+
+
+def test_edit_reuses_the_code_and_sets_strengths(tiny_pipeline, monkeypatch):
+    out = tiny_pipeline(sketch=_sketch())
+    calls = []
+    monkeypatch.setattr(tiny_pipeline.sketch_encoder, "forward", lambda *a: calls.append(1) or None)
+    edited = tiny_pipeline.edit(out, {"Smiling": 3.0, "Young": -2.0})
+    assert not calls  # no re-encoding
+    assert edited.attributes[0]["Smiling"] == pytest.approx(3.0, abs=1e-3)
+    assert edited.attributes[0]["Young"] == pytest.approx(-2.0, abs=1e-3)
+    assert not torch.equal(edited.ws, out.ws)
+
+
+def test_swap_copies_exactly_the_chosen_slots(tiny_pipeline):
+    face, donor = tiny_pipeline.random_face(1), tiny_pipeline.random_face(2)
+    swapped = tiny_pipeline.swap_regions(face, donor, ["hair"], parts=["texture"])
+    layout = tiny_pipeline.generator.layout
+    slots = layout.slots(["hair"], ["texture"])
+    others = [k for k in range(layout.num_ws) if k not in slots]
+    assert torch.equal(swapped.ws[:, slots], donor.ws[:, slots])
+    assert torch.equal(swapped.ws[:, others], face.ws[:, others])
+    with pytest.raises(ValueError, match="unknown regions"):
+        tiny_pipeline.swap_regions(face, donor, ["tail"])
+    with pytest.raises(ValueError, match="parts"):
+        tiny_pipeline.swap_regions(face, donor, ["hair"], parts=["colour"])
+
+
+def test_random_face_is_fixed_by_its_seed(tiny_pipeline):
+    a, b, c = (tiny_pipeline.random_face(s) for s in (5, 5, 6))
+    assert torch.equal(a.ws, b.ws) and not torch.equal(a.ws, c.ws)
+    with pytest.raises(ValueError, match="seed"):
+        tiny_pipeline.random_face(-1)
+
+
+def test_save_and_load_give_identical_outputs(tiny_pipeline, tmp_path):
+    tiny_pipeline.save_pretrained(tmp_path / "pipe")
+    index = json.loads((tmp_path / "pipe" / "model_index.json").read_text())
+    assert index["_class_name"] == "SketchToFacePipeline"
+    assert index["generator"][0].startswith("s2fgan") and index["generator"][1] == "RegionGenerator"
+    loaded = SketchToFacePipeline.from_pretrained(tmp_path / "pipe")
+    a = np.asarray(tiny_pipeline(sketch=_sketch()).images[0])
+    b = np.asarray(loaded(sketch=_sketch()).images[0])
+    assert np.array_equal(a, b)
+
+
+def test_png_says_it_is_generated(tiny_pipeline, tmp_path):
+    out = tiny_pipeline.random_face(3)
+    path = save_generated_png(out.images[0], tmp_path / "face.png", seed=3)
+    text = Image.open(path).text
+    assert "s2fgan" in text["Software"] and "generated" in text["Comment"]
+    assert json.loads(text["s2fgan"])["seed"] == 3
