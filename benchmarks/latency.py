@@ -1,10 +1,15 @@
 """Median latency at batch 1 of each model operation, timed interleaved in one run.
 
 Operations: sketch -> face (encode + synthesize), re-edit from a cached code (edit +
-synthesize), swap (swap + synthesize). Any `s2fgan.evaluation.protocol.FaceModel` works;
-until the pipeline lands the only model is the engine-backed stand-in `oracle`.
+synthesize), swap (swap + synthesize).
+
+`--model oracle` times the engine-backed stand-in through the FaceModel protocol. A saved
+pipeline folder is timed through the API users call: `pipe(sketch)` with a PIL sketch, then
+`pipe.edit(result, ...)` and `pipe.swap_regions(result, donor, ["hair"])`, each returning
+PIL images, the region mask and the strengths.
 
     python benchmarks/latency.py --model oracle --runs 20
+    python benchmarks/latency.py --model weights_card/s2fgan-synth-128 --runs 30
 """
 
 from __future__ import annotations
@@ -27,8 +32,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     if args.model != "oracle":
-        raise SystemExit("only --model oracle exists until SketchToFacePipeline lands")
-
+        return time_pipeline(args)
     engine = SyntheticPortraits(args.resolution)
     seeds = list(HELDOUT_SEEDS)[: args.runs + 1]
     model = OracleModel(engine, seeds)
@@ -50,6 +54,37 @@ def main() -> None:
             model.synthesize(model.swap(code, donor, ["hair"]))
             times["swap"].append(time.perf_counter() - start)
 
+    report(args, times)
+
+
+def time_pipeline(args: argparse.Namespace) -> None:
+    from PIL import Image
+
+    from s2fgan.pipelines import SketchToFacePipeline
+
+    pipe = SketchToFacePipeline.from_pretrained(args.model)
+    engine = SyntheticPortraits(pipe.resolution)
+    data = engine.render(list(HELDOUT_SEEDS)[: args.runs])
+    sketches = [Image.fromarray((s[0] * 255).round().byte().numpy()) for s in data.sketch]
+    donor = pipe.random_face(seed=1)
+    pipe(sketches[0])  # warm-up
+    times: dict[str, list[float]] = {"sketch -> face": [], "re-edit (cached code)": [], "swap": []}
+    for i in range(args.runs):
+        start = time.perf_counter()
+        face = pipe(sketches[i])
+        times["sketch -> face"].append(time.perf_counter() - start)
+
+        start = time.perf_counter()
+        pipe.edit(face, {"Smiling": 3.0})
+        times["re-edit (cached code)"].append(time.perf_counter() - start)
+
+        start = time.perf_counter()
+        pipe.swap_regions(face, donor, ["hair"])
+        times["swap"].append(time.perf_counter() - start)
+    report(args, times)
+
+
+def report(args: argparse.Namespace, times: dict[str, list[float]]) -> None:
     print(
         f"model {args.model}, {args.resolution}x{args.resolution}, batch 1, "
         f"{torch.get_num_threads()} threads, {args.runs} interleaved runs"

@@ -56,10 +56,16 @@ def _model(name: str, config):
     folder = Path(name)
     if not folder.is_dir():
         raise UserError(f"{name!r} is neither '{ORACLE}' nor a pipeline folder")
-    raise UserError(
-        f"{folder} is a folder, but scoring saved pipelines arrives with the model "
-        f"(SketchToFacePipeline); use '{ORACLE}' until then"
-    )
+    from s2fgan.evaluation.pipeline_model import PipelineModel
+    from s2fgan.pipelines import SketchToFacePipeline
+
+    if not (folder / "model_index.json").is_file():
+        raise UserError(f"{folder} has no model_index.json: not a saved SketchToFacePipeline")
+    try:
+        pipe = SketchToFacePipeline.from_pretrained(folder)
+    except (OSError, ValueError) as error:
+        raise UserError(f"cannot load the pipeline in {folder}: {error}") from None
+    return PipelineModel(pipe, config.resolution)
 
 
 def run_eval(args: argparse.Namespace) -> int:
