@@ -63,6 +63,7 @@ def time_pipeline(args: argparse.Namespace) -> None:
     from s2fgan.pipelines import SketchToFacePipeline
 
     pipe = SketchToFacePipeline.from_pretrained(args.model)
+    args.resolution = pipe.resolution
     engine = SyntheticPortraits(pipe.resolution)
     data = engine.render(list(HELDOUT_SEEDS)[: args.runs])
     sketches = [Image.fromarray((s[0] * 255).round().byte().numpy()) for s in data.sketch]

@@ -155,7 +155,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="which to train; the others are loaded from --out (default: both)",
     )
     parser.add_argument(
-        "--classifier-stem", type=int, default=16, help="classifier full-res stem channels"
+        "--classifier-stem", type=int, default=0, help="classifier full-res stem channels (0: none)"
     )
 
 

@@ -23,9 +23,11 @@ from s2fgan.models.latent_layout import LatentLayout
 class _Head(nn.Module):
     """features [B, C, s, s] -> [B, slots, w_dim] through a 1x1 squeeze and a linear map."""
 
-    def __init__(self, channels: int, squeeze: int, size: int, slots: int, w_dim: int) -> None:
+    def __init__(
+        self, channels: int, squeeze: int, size: int, slots: int, w_dim: int, norm: bool
+    ) -> None:
         super().__init__()
-        self.size, self.slots, self.w_dim = size, slots, w_dim
+        self.size, self.slots, self.w_dim, self.norm = size, slots, w_dim, norm
         self.squeeze = nn.Conv2d(channels, squeeze, 1)
         self.linear = nn.Linear(squeeze * size * size, slots * w_dim)
         nn.init.normal_(self.linear.weight, std=0.5 / (squeeze * size * size) ** 0.5)
@@ -34,7 +36,10 @@ class _Head(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.shape[-1] != self.size:
             x = F.adaptive_avg_pool2d(x, self.size)
-        x = F.leaky_relu(self.squeeze(x), 0.2).flatten(1)
+        x = F.leaky_relu(self.squeeze(x), 0.2)
+        if self.norm:  # each channel to zero mean, unit variance over its positions
+            x = F.instance_norm(x)
+        x = x.flatten(1)
         return self.linear(x).view(-1, self.slots, self.w_dim)
 
 
@@ -47,6 +52,9 @@ class _Encoder(ModelMixin, ConfigMixin):
         widths: channels at 1/2, 1/4, 1/8, 1/16 and 1/32 of the resolution.
         num_regions, w_dim: the code layout (see LatentLayout).
         head_channels: squeeze channels of the texture, shape and base heads.
+        head_norm: normalise each head's input (no parameters). Without it a sketch encoder
+            starts with codes that hardly depend on the sparse strokes (std 7e-5 across
+            sketches) and training never gets it out of that: every sketch gave one face.
     """
 
     default_in_channels = 3
@@ -60,6 +68,7 @@ class _Encoder(ModelMixin, ConfigMixin):
         num_regions: int = NUM_REGIONS,
         w_dim: int = 128,
         head_channels: tuple[int, int, int] = (8, 16, 32),
+        head_norm: bool = True,
     ) -> None:
         super().__init__()
         if len(widths) != 5:
@@ -79,9 +88,9 @@ class _Encoder(ModelMixin, ConfigMixin):
         )
         r = num_regions
         tex, shp, base = head_channels
-        self.texture_head = _Head(widths[2], tex, resolution // 16, r, w_dim)
-        self.shape_head = _Head(widths[3], shp, resolution // 16, r, w_dim)
-        self.base_head = _Head(widths[4], base, resolution // 32, 1, w_dim)
+        self.texture_head = _Head(widths[2], tex, resolution // 16, r, w_dim, head_norm)
+        self.shape_head = _Head(widths[3], shp, resolution // 16, r, w_dim, head_norm)
+        self.base_head = _Head(widths[4], base, resolution // 32, 1, w_dim, head_norm)
         self.w_avg = nn.Parameter(torch.zeros(self.layout.num_ws, w_dim))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -41,4 +41,7 @@ class TrainConfig:
     compile_engine: bool = True  # torch.compile the data engine (a minute once, 2x faster)
     generator: dict = field(default_factory=dict)  # RegionGenerator overrides (tiny tests)
     encoder: dict = field(default_factory=dict)  # Sketch/ImageEncoder overrides
+    # False only to resume runs begun before encoders normalised their heads (the default
+    # weights: see weights_card/s2fgan-synth-128/README.md).
+    image_encoder_head_norm: bool = True
     discriminator: dict = field(default_factory=dict)  # DualBranchDiscriminator overrides

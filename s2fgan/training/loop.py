@@ -53,7 +53,7 @@ class Networks(torch.nn.Module):
         self.mapping = MappingNetwork(w_dim=w_dim, z_dim=w_dim)
         enc = dict(resolution=config.resolution, w_dim=w_dim, **config.encoder)
         self.sketch_encoder = SketchEncoder(**enc)
-        self.image_encoder = ImageEncoder(**enc)
+        self.image_encoder = ImageEncoder(**enc, head_norm=config.image_encoder_head_norm)
         self.attribute_mapper = AttributeMapper(w_dim=w_dim)
         self.latent_discriminator = LatentDomainDiscriminator(w_dim=w_dim)
         self.discriminator = DualBranchDiscriminator(
