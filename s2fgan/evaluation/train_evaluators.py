@@ -63,10 +63,10 @@ def train(args: argparse.Namespace) -> dict:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     engine = SyntheticPortraits(args.resolution, compile=args.compile, chunk_size=args.batch_size)
-    networks = set(args.networks.split(","))
+    networks = set(getattr(args, "networks", "classifier,segmenter").split(","))
     if not networks or networks - {"classifier", "segmenter"}:
-        raise ValueError(f"--networks takes classifier and/or segmenter, got {args.networks!r}")
-    classifier = AttributeClassifier(stem_width=args.classifier_stem)
+        raise ValueError(f"--networks takes classifier and/or segmenter, got {sorted(networks)}")
+    classifier = AttributeClassifier(stem_width=getattr(args, "classifier_stem", 0))
     segmenter = Segmenter()
     params = []
     for name, net in (("classifier", classifier), ("segmenter", segmenter)):
