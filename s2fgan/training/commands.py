@@ -15,6 +15,7 @@ _FLAGS = (
     "sketch_style",
     "batch_size",
     "steps",
+    "max_minutes",
     "lr",
     "lr_d",
     "seed",
@@ -28,6 +29,7 @@ _FLAGS = (
     "w_semantic",
     "w_attribute",
     "w_edit",
+    "w_edit_delta",
     "w_adversarial",
     "w_domain",
 )

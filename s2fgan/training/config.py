@@ -17,6 +17,7 @@ class TrainConfig:
     lr: float = 1e-3
     lr_d: float = 1e-3
     clip_grad: float = 5.0  # gradient norm clipping of both sides (a run at 2e-3 blew up)
+    max_minutes: float = 0.0  # > 0: stop (checkpoint and export) after this wall time
     betas: tuple[float, float] = (0.0, 0.99)
     ema_decay: float = 0.998
     r1_every: int = 4  # lazy R1 regularisation
@@ -27,6 +28,8 @@ class TrainConfig:
     w_semantic: float = 1.0  # S2FGAN semantic-level sketch loss
     w_attribute: float = 0.2  # projections of photo codes predict the attributes
     w_edit: float = 1.0  # a slider edit must give the engine's counterfactual render
+    # the edit's change must match the counterfactual's change on the changed pixels
+    w_edit_delta: float = 1.0
     edit_strength: float = 3.0
     w_adversarial: float = 0.05
     w_domain: float = 0.02  # latent domain loss through gradient reversal

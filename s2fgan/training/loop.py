@@ -155,6 +155,9 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         edit = losses.reconstruction(
             out_e.image, flipped.image.to(device)
         ) + 0.5 * losses.mask_cross_entropy(out_e.segmentation, flipped.mask.to(device))
+        edit_delta = losses.edit_delta(
+            out_e.image, out_p.image.detach(), flipped.image.to(device), photo
+        )
         z = raw.mapping.sample_z(config.batch_size, rng).to(device)
         out_z = raw.generator(raw.mapping(z))
         fake_logits = raw.discriminator(out_z.image, out_z.segmentation.softmax(1))
@@ -170,6 +173,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             + config.w_semantic * semantic
             + config.w_attribute * attr
             + config.w_edit * edit
+            + config.w_edit_delta * edit_delta
             + config.w_adversarial * adv
             + config.w_domain * domain
         )
@@ -206,21 +210,28 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             "semantic": semantic.item(),
             "attr": attr.item(),
             "edit": edit.item(),
+            "edit_delta": edit_delta.item(),
             "adv": adv.item(),
             "d": d_loss.item(),
             "domain": domain.item(),
             "seconds": round(time.time() - start, 1),
         }
-        bar.set_postfix(rec=f"{rec.item():.3f}", edit=f"{edit.item():.3f}", seg=f"{seg.item():.2f}")
+        bar.set_postfix(
+            rec=f"{rec.item():.3f}", delta=f"{edit_delta.item():.3f}", seg=f"{seg.item():.2f}"
+        )
         if accelerator.is_main_process and ((step + 1) % config.log_every == 0 or step == 0):
             with log.open("a") as f:
                 f.write(json.dumps(figures) + "\n")
         if accelerator.is_main_process and (step + 1) % config.sample_every == 0:
             _save_samples(out / "samples" / f"{step + 1:06d}.png", batch, out_s, out_e, flipped)
-        if (step + 1) % config.checkpoint_every == 0 or step + 1 == config.steps:
+        out_of_time = config.max_minutes > 0 and time.time() - start > 60 * config.max_minutes
+        if (step + 1) % config.checkpoint_every == 0 or step + 1 == config.steps or out_of_time:
             accelerator.save_state(str(state_path))
             if accelerator.is_main_process:
                 (state_path / "step.json").write_text(json.dumps({"step": step + 1}))
+        if out_of_time:
+            logger.warning("stopping at step %d: --max-minutes %s", step + 1, config.max_minutes)
+            break
 
     final = out / "final"
     if accelerator.is_main_process:

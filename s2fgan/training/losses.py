@@ -49,6 +49,28 @@ def coarse_mask_cross_entropy(masks: torch.Tensor, mask: torch.Tensor) -> torch.
     return -(target * torch.log(masks.clamp_min(1e-6))).sum(1).mean()
 
 
+def edit_delta(
+    edited: torch.Tensor,
+    source: torch.Tensor,
+    target: torch.Tensor,
+    original: torch.Tensor,
+    threshold: float = 0.1,
+) -> torch.Tensor:
+    """An attribute edit must make the counterfactual's change where the change is.
+
+    Compares the change the edit made (edited - source) with the engine's change
+    (target - original), L1 averaged over the pixels the engine changed (plus a small
+    floor elsewhere): an attribute touches a few percent of the picture, so a plain L1 to
+    the counterfactual is met almost as well by an edit that does nothing.
+    """
+    want = target - original
+    got = edited - source
+    changed = (want.abs().amax(1, keepdim=True) > threshold).float()
+    error = (got - want).abs().mean(1, keepdim=True)
+    inside = (error * changed).flatten(1).sum(1) / changed.flatten(1).sum(1).clamp_min(1.0)
+    return inside.mean() + 0.1 * error.mean()
+
+
 def semantic_code(ws_sketch: torch.Tensor, ws_photo: torch.Tensor) -> torch.Tensor:
     """S2FGAN's semantic-level loss: the sketch code should equal the (fixed) photo code."""
     return (ws_sketch - ws_photo.detach()).pow(2).mean()

@@ -34,6 +34,18 @@ def test_reconstruction_and_masks():
     assert losses.coarse_mask_cross_entropy(uniform, mask) > 2.0
 
 
+def test_edit_delta_rewards_the_counterfactual_change_only():
+    original = torch.zeros(1, 3, 8, 8)
+    target = original.clone()
+    target[..., :2, :2] = 1.0  # the attribute changes 1/16 of the picture
+    nothing = losses.edit_delta(original, original, target, original)
+    right = losses.edit_delta(target, original, target, original)
+    assert right.item() == pytest.approx(0.0)
+    assert nothing.item() > 0.9  # doing nothing costs the whole change, not 1/16 of it
+    smeared = losses.edit_delta(original + 0.3, original, target, original)
+    assert smeared > right
+
+
 def test_semantic_code_does_not_move_the_photo_code():
     photo = torch.randn(2, 27, 4, requires_grad=True)
     sketch = torch.randn(2, 27, 4, requires_grad=True)
@@ -90,3 +102,14 @@ def test_training_runs_checkpoints_resumes_and_exports(tmp_path):
     assert (tmp_path / "run/samples/000002.png").exists()
     pipe = SketchToFacePipeline.from_pretrained(export_pipeline(final, tmp_path / "pipe"))
     assert pipe.random_face(0).images[0].size == (64, 64)
+
+
+def test_max_minutes_stops_with_a_checkpoint_and_final_networks(tmp_path):
+    from dataclasses import replace
+
+    from s2fgan.training.loop import train
+
+    config = replace(TINY, out_dir=str(tmp_path / "run"), steps=50, max_minutes=1e-6)
+    final = train(config, progress=False)
+    assert json.loads((tmp_path / "run/checkpoint/step.json").read_text())["step"] == 1
+    assert (final / "generator" / "config.json").exists()
