@@ -1,23 +1,38 @@
-"""Local entry point of the s2fgan Gradio app: `python app.py`.
+"""Run the s2fgan app locally: `python app.py` (bundled weights), `--model FOLDER_OR_REPO_ID`.
 
-The app (draw or upload a sketch, attribute sliders, region swaps with a donor face) lands with
-the app issue and will be built from `s2fgan.app`. Until then this stub says what to run instead.
+The model can also be given by the S2FGAN_MODEL environment variable. The same app runs on
+Hugging Face Spaces from space/app.py.
 """
 
+from __future__ import annotations
+
+import argparse
 import logging
-import sys
 
-logger = logging.getLogger("s2fgan.app")
+from s2fgan.app import build_demo, load_pipeline
+from s2fgan.app.images import MAX_FILE_BYTES
+from s2fgan.app.loading import resolve_model
 
 
-def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    logger.info(
-        "The s2fgan Gradio app is not there yet. Meanwhile, look at the synthetic training data:\n"
-        "    s2fgan data preview --n 16 --out preview.png"
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--model", help=f"pipeline folder or Hub repo id (default: {resolve_model()})"
     )
-    return 0
+    parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 to serve the network")
+    parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--share", action="store_true", help="a public gradio.live link")
+    parser.add_argument("--concurrency", type=int, default=2, help="requests run at once")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    demo = build_demo(load_pipeline(args.model))
+    demo.queue(default_concurrency_limit=args.concurrency, max_size=64).launch(
+        server_name=args.host,
+        server_port=args.port,
+        share=args.share,
+        max_file_size=MAX_FILE_BYTES,
+    )
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -1,4 +1,4 @@
-"""A tiny, untrained SketchToFacePipeline at 64 px, shared by the pipeline tests."""
+"""A tiny, untrained SketchToFacePipeline at 64 px, shared by the pipeline and app tests."""
 
 import pytest
 import torch

@@ -1,0 +1,173 @@
+"""The app's actions called directly, on a tiny untrained pipeline."""
+
+import json
+
+import gradio as gr
+import numpy as np
+import pytest
+from PIL import Image
+
+from s2fgan.app.examples import FOLDER
+from s2fgan.app.handlers import Handlers, Session
+from s2fgan.app.loading import gpu, resolve_model
+from s2fgan.constants import ATTRIBUTES
+
+
+def strokes(size=200, mode="RGBA") -> Image.Image:
+    """A face-like drawing: black lines on a transparent (or white) layer, as Sketchpad gives."""
+    image = Image.new(mode, (size, size), (0, 0, 0, 0) if mode == "RGBA" else "white")
+    a = np.array(image)
+    ink = (0, 0, 0, 255) if mode == "RGBA" else (0, 0, 0)
+    yy, xx = np.mgrid[:size, :size]
+    ring = np.abs(np.hypot(xx - size / 2, yy - size / 2) - size / 3) < 2
+    a[ring] = ink
+    a[size // 2 - 20 : size // 2 - 16, size // 3 : 2 * size // 3] = ink
+    return Image.fromarray(a, mode)
+
+
+@pytest.fixture
+def h(app_pipeline):
+    return Handlers(app_pipeline)
+
+
+@pytest.fixture
+def drawn(h):
+    canvas = {"background": None, "layers": [strokes()], "composite": strokes()}
+    return h.from_canvas(canvas, None)
+
+
+def test_canvas_gives_portrait_sliders_and_a_labelled_png(drawn):
+    image, session, download, *sliders = drawn
+    assert image.size == (256, 256) and isinstance(session, Session)
+    assert len(sliders) == len(ATTRIBUTES) and all(-4 <= v <= 4 for v in sliders)
+    own = session.face.attributes[0]
+    assert sliders[0] == pytest.approx(max(-4, min(4, own[ATTRIBUTES[0]])), abs=0.051)
+    with Image.open(download) as png:
+        meta = json.loads(png.text["s2fgan"])
+        assert "s2fgan" in png.text["Software"] and "Synthetic" in png.text["Comment"]
+    assert meta["source"] == "canvas" and set(meta["attributes"]) == set(ATTRIBUTES)
+
+
+@pytest.mark.parametrize(
+    "canvas, message",
+    [
+        (None, "canvas is empty"),
+        ({"background": None, "layers": [], "composite": None}, "canvas is empty"),
+        ({"composite": Image.new("RGBA", (200, 200), (0, 0, 0, 0))}, "empty"),
+    ],
+)
+def test_empty_canvas_is_a_clear_error(h, canvas, message):
+    with pytest.raises(gr.Error, match=message):
+        h.from_canvas(canvas, None)
+
+
+def test_slider_edit_rerenders_from_the_cached_code(h, drawn):
+    image, session, _, *sliders = drawn
+    code = session.base.ws.clone()
+    calls = []
+    h._encode_sketch = lambda *a: calls.append(a)  # a slider must never re-encode
+    name = "Smiling"
+    moved = list(sliders)
+    moved[ATTRIBUTES.index(name)] = 3.5
+    edited, session, _ = h.edit(session, False, False, *moved)
+    assert not calls and session.edits == {name: 3.5}
+    assert session.face.attributes[0][name] == pytest.approx(3.5, abs=1e-3)
+    assert (session.base.ws == code).all()
+    assert not np.array_equal(np.asarray(edited), np.asarray(image))
+    image_back, session, _, *back = h.reset(session)
+    assert back == sliders and session.face is session.base
+    assert np.array_equal(np.asarray(image_back), np.asarray(image))
+
+
+def test_untouched_sliders_do_not_move_the_code(h, drawn):
+    image, session, _, *sliders = drawn
+    again, session, _ = h.edit(session, False, False, *sliders)
+    assert session.edits == {} and np.array_equal(np.asarray(again), np.asarray(image))
+
+
+def test_actions_before_a_portrait_exists_say_what_to_do(h):
+    with pytest.raises(gr.Error, match="Make a portrait first"):
+        h.edit(None, False, False, *[0.0] * 12)
+    with pytest.raises(gr.Error, match="Make a portrait first"):
+        h.swap(Session(), ["hair"], "shape and texture")
+
+
+def test_uploads_of_any_mode_work_and_bad_files_are_refused(h, tmp_path):
+    for mode in ("RGBA", "RGB", "L"):
+        path = tmp_path / f"sketch_{mode}.png"
+        strokes(mode="RGB").convert(mode).save(path)
+        image, session, *_ = h.from_sketch_file(str(path), None)
+        assert image.size == (256, 256) and session.source == "sketch upload"
+    corrupt = tmp_path / "broken.png"
+    corrupt.write_bytes(b"\x89PNG\r\n\x1a\n not really a png")
+    with pytest.raises(gr.Error, match="Cannot read the uploaded sketch"):
+        h.from_sketch_file(str(corrupt), None)
+    huge = tmp_path / "huge.png"
+    Image.new("L", (5000, 20), 255).save(huge)
+    with pytest.raises(gr.Error, match="at most 4096 px"):
+        h.from_sketch_file(str(huge), None)
+    heavy = tmp_path / "heavy.png"
+    heavy.write_bytes(b"\0" * (11 * 2**20))
+    with pytest.raises(gr.Error, match="at most 10 MB"):
+        h.from_sketch_file(str(heavy), None)
+    blank = tmp_path / "blank.png"
+    Image.new("RGB", (100, 100), "white").save(blank)
+    with pytest.raises(gr.Error, match="empty"):
+        h.from_sketch_file(str(blank), None)
+
+
+def test_photo_is_shown_as_its_line_drawing_then_generated(h):
+    photo_path = next(FOLDER.glob("photo_*.png"))  # the examples ship a photo too
+    drawing, image, session, *_ = h.from_photo_file(str(photo_path), None)
+    assert drawing.mode == "L" and drawing.size == Image.open(photo_path).size
+    assert session.source == "photo upload" and session.sketch is drawing
+    assert image.size == (256, 256)
+
+
+def test_swap_takes_only_the_chosen_regions_codes(h, drawn, app_pipeline):
+    _, session, *_ = drawn
+    view, session = h.donor_from_seed(7, session)
+    assert view.size == (256, 256) and session.donor.seed == 7
+    before = session.base.ws.clone()
+    image, session, _, *sliders = h.swap(session, ["hair"], "texture")
+    slots = app_pipeline.generator.layout.slots(["hair"], ["texture"])
+    changed = (session.base.ws != before).any(-1)[0].nonzero().flatten().tolist()
+    assert changed == list(slots)
+    assert (session.base.ws[0, slots] == session.donor.ws[0, slots]).all()
+
+
+def test_swap_and_donor_errors(h, drawn):
+    _, session, *_ = drawn
+    with pytest.raises(gr.Error, match="Choose a donor"):
+        h.swap(session, ["hair"], "shape")
+    h.donor_from_seed(1, session)
+    with pytest.raises(gr.Error, match="at least one region"):
+        h.swap(session, [], "shape")
+    with pytest.raises(gr.Error, match="Unknown region"):
+        h.swap(session, ["tail"], "shape")
+    with pytest.raises(gr.Error, match="whole number"):
+        h.donor_from_seed("abc", session)
+    with pytest.raises(gr.Error, match="non-negative"):
+        h.donor_from_seed(-3, session)
+    assert 0 <= h.roll() < 2**31
+
+
+def test_overlays_change_the_view_not_the_face(h, drawn):
+    plain, session, *_ = drawn
+    masked = h.view(session, show_mask=True)
+    sketched = h.view(session, show_sketch=True)
+    assert not np.array_equal(np.asarray(masked), np.asarray(plain))
+    assert not np.array_equal(np.asarray(sketched), np.asarray(plain))
+    assert np.array_equal(np.asarray(h.view(session)), np.asarray(plain))
+
+
+def test_model_choice_and_gpu_wrapper(monkeypatch):
+    monkeypatch.setenv("S2FGAN_MODEL", "org/model")
+    assert resolve_model() == "org/model" and resolve_model("folder") == "folder"
+    monkeypatch.delenv("S2FGAN_MODEL")
+    assert resolve_model().endswith("s2fgan-synth-128")
+
+    def f():
+        return 1
+
+    assert gpu(f)() == 1
