@@ -12,6 +12,7 @@ import gradio as gr
 from s2fgan.app.examples import example_paths
 from s2fgan.app.handlers import PART_CHOICES, Handlers
 from s2fgan.app.images import region_legend
+from s2fgan.app.upload import ImageUpload
 from s2fgan.constants import ATTRIBUTES, REGIONS
 from s2fgan.version import __version__
 
@@ -52,19 +53,14 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
                         )
                         generate = gr.Button("Generate", variant="primary", elem_id="generate")
                     with gr.Tab("Upload a sketch"):
-                        sketch_file = gr.Image(
-                            label="Sketch (dark lines on white)",
-                            type="filepath",
-                            sources=["upload", "clipboard"],
-                            elem_id="sketch-upload",
+                        sketch_file = ImageUpload(
+                            label="Sketch (dark lines on white)", elem_id="sketch-upload"
                         )
                     with gr.Tab("Upload a photo"):
-                        photo_file = gr.Image(
-                            label="Photo (turned into a line drawing)",
-                            type="filepath",
-                            sources=["upload", "clipboard"],
+                        photo_file = ImageUpload(label="Photo (turned into a line drawing)")
+                        photo_sketch = gr.Image(
+                            label="Its line drawing", interactive=False, format="png"
                         )
-                        photo_sketch = gr.Image(label="Its line drawing", interactive=False)
                 gr.Examples(
                     examples=[[p] for p in example_paths()],
                     inputs=[sketch_file],
@@ -76,6 +72,7 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
                     label="Portrait",
                     type="pil",
                     interactive=False,
+                    format="png",
                     height=320,
                     elem_id="result",
                     buttons=["fullscreen"],
@@ -118,9 +115,9 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
                                     )
                                     dice = gr.Button("🎲 New donor", elem_id="dice")
                             with gr.Tab("Donor sketch"):
-                                donor_sketch = gr.Image(label="Donor sketch", type="filepath")
+                                donor_sketch = ImageUpload(label="Donor sketch")
                             with gr.Tab("Donor photo"):
-                                donor_photo = gr.Image(label="Donor photo", type="filepath")
+                                donor_photo = ImageUpload(label="Donor photo")
                         regions = gr.CheckboxGroup(
                             choices=list(REGIONS),
                             value=["hair"],
@@ -134,7 +131,9 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
                         )
                         swap = gr.Button("Swap regions", variant="primary", elem_id="swap")
                     with gr.Column(scale=1):
-                        donor_view = gr.Image(label="Donor", interactive=False, height=200)
+                        donor_view = gr.Image(
+                            label="Donor", interactive=False, height=200, format="png"
+                        )
 
         overlays = [show_mask, show_sketch]
         rendered = [result, session, download, *sliders]

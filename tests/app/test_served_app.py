@@ -1,0 +1,63 @@
+"""The app served on 127.0.0.1 and driven through its API with gradio_client."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from s2fgan.app.examples import example_paths
+
+gradio_client = pytest.importorskip("gradio_client")
+
+
+@pytest.fixture(scope="module")
+def url(app_pipeline):
+    from s2fgan.app import build_demo
+
+    demo = build_demo(app_pipeline)
+    demo.queue(default_concurrency_limit=2).launch(
+        server_name="127.0.0.1", prevent_thread_lock=True, quiet=True
+    )
+    yield demo.local_url
+    demo.close()
+
+
+def client(url):
+    return gradio_client.Client(url, verbose=False, download_files=True)
+
+
+def pixels(path):
+    return np.asarray(Image.open(path).convert("RGB"), dtype=np.int16)
+
+
+def test_generate_edit_and_swap_over_http(url):
+    c = client(url)
+    face, download, *sliders = c.predict(
+        gradio_client.handle_file(example_paths()[0]), False, False, api_name="/sketch"
+    )
+    assert Image.open(face).size == (256, 256) and len(sliders) == 12
+    assert "s2fgan" in Image.open(download).text["Software"]
+    moved = list(sliders)
+    moved[0] = 3.0 if sliders[0] < 1 else -3.0  # Smiling
+    edited, _ = c.predict(False, False, *moved, api_name="/edit")
+    assert (pixels(edited) != pixels(face)).any()
+    donor = c.predict(5, api_name="/donor_seed")
+    assert Image.open(donor).size == (256, 256)
+    swapped, _, *after = c.predict(["hair"], "shape and texture", False, False, api_name="/swap")
+    assert (pixels(swapped) != pixels(edited)).any()
+    assert after[0] == moved[0]  # the slider edit survives the swap
+
+
+def test_a_bad_upload_is_a_readable_error(url, tmp_path):
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n truncated")
+    with pytest.raises(Exception, match="Cannot read the uploaded image"):
+        client(url).predict(
+            gradio_client.handle_file(str(broken)), False, False, api_name="/sketch"
+        )
+
+
+def test_two_browser_sessions_never_share_a_face(url):
+    a, b = client(url), client(url)
+    a.predict(gradio_client.handle_file(example_paths()[1]), False, False, api_name="/sketch")
+    with pytest.raises(Exception, match="Make a portrait first"):
+        b.predict(False, False, *[0.0] * 12, api_name="/edit")
