@@ -1,9 +1,17 @@
-"""Hugging Face Space entry point of s2fgan (placeholder; the app issue fills it)."""
+"""The s2fgan Hugging Face Space: the same app as the repository's app.py.
 
-import gradio as gr
+The model is the Hub repo in $S2FGAN_MODEL (default s2fgan/s2fgan-synth-128); on ZeroGPU
+hardware the handlers run under `spaces.GPU` (see s2fgan.app.loading).
+"""
 
-with gr.Blocks(title="s2fgan") as demo:
-    gr.Markdown("# s2fgan\nThe sketch-to-face app is on its way.")
+import os
+
+from s2fgan.app import build_demo, load_pipeline
+from s2fgan.app.images import MAX_FILE_BYTES
+from s2fgan.app.loading import HUB_MODEL
+
+demo = build_demo(load_pipeline(os.environ.get("S2FGAN_MODEL", HUB_MODEL)))
+demo.queue(default_concurrency_limit=2, max_size=64)
 
 if __name__ == "__main__":
-    demo.launch()
+    demo.launch(max_file_size=MAX_FILE_BYTES)

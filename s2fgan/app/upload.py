@@ -11,6 +11,8 @@ import gradio as gr
 
 
 class ImageUpload(gr.Image):
+    is_template = True  # drawn by gr.Image's own frontend (and example thumbnails)
+
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("type", "filepath")
         kwargs.setdefault("image_mode", None)  # keep the file's mode: handlers convert it

@@ -1,0 +1,155 @@
+"""Drive the s2fgan app in a real headless Chromium: draw, generate, slide, swap.
+
+As a benchmark it times each action as a user feels it (click -> new picture shown) on
+the bundled weights and saves a screenshot for the README:
+
+    PYTHONPATH=. python benchmarks/app_browser.py --runs 5 --screenshot benchmarks/figures/app.png
+
+The browser test (tests/app/test_browser.py) uses the same driver on a tiny pipeline.
+Needs Debian's chromium (`apt-get install -y chromium`) and the playwright package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import time
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def launch_app(pipe):
+    """Serve build_demo(pipe) on 127.0.0.1 in this process; returns the demo (has .local_url)."""
+    from s2fgan.app import build_demo
+
+    demo = build_demo(pipe)
+    demo.queue(default_concurrency_limit=2).launch(
+        server_name="127.0.0.1", prevent_thread_lock=True, quiet=True
+    )
+    return demo
+
+
+def open_page(playwright, url: str):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    page.wait_for_selector("#canvas canvas", timeout=60_000)
+    return browser, page
+
+
+def result_src(page) -> str | None:
+    img = page.locator("#result img")
+    return img.first.get_attribute("src") if img.count() else None
+
+
+def wait_for_new_result(page, before: str | None, timeout: float = 60.0) -> float:
+    """Seconds until the shown portrait differs from `before`."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        src = result_src(page)
+        if src and src != before:
+            return time.perf_counter() - start
+        time.sleep(0.02)
+    raise TimeoutError("the portrait did not change")
+
+
+def draw_face(page) -> None:
+    """Pick the brush and draw a head, eyes, nose and mouth with the mouse."""
+    page.get_by_role("button", name="Brush").first.click()
+    box = page.locator("#canvas canvas").first.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    r = 0.3 * min(box["width"], box["height"])  # stay on the paper
+
+    def stroke(points):
+        page.mouse.move(*points[0])
+        page.mouse.down()
+        for p in points[1:]:
+            page.mouse.move(*p, steps=2)
+        page.mouse.up()
+
+    stroke(
+        [
+            (cx + 0.8 * r * math.cos(a), cy + r * math.sin(a))
+            for a in [2 * math.pi * k / 48 for k in range(49)]
+        ]
+    )
+    for side in (-1, 1):  # eyes and brows
+        ex = cx + side * 0.35 * r
+        stroke([(ex - 0.15 * r, cy - 0.2 * r), (ex + 0.15 * r, cy - 0.2 * r)])
+        stroke([(ex - 0.18 * r, cy - 0.38 * r), (ex + 0.18 * r, cy - 0.4 * r)])
+    stroke([(cx, cy - 0.1 * r), (cx - 0.08 * r, cy + 0.2 * r), (cx + 0.05 * r, cy + 0.22 * r)])
+    stroke(
+        [
+            (cx - 0.3 * r + 0.03 * r * k, cy + 0.5 * r + 0.01 * r * (k - 10) ** 2 / 10)
+            for k in range(21)
+        ]
+    )
+
+
+def drag_slider(page, attribute: str, fraction: float) -> None:
+    """Drag an attribute slider's handle to `fraction` of its track (0 = -4, 1 = +4)."""
+    track = page.locator(f"#slider-{attribute} input[type=range]").first
+    box = track.bounding_box()
+    y = box["y"] + box["height"] / 2
+    value = float(page.locator(f"#slider-{attribute} input[type=number]").first.input_value())
+    page.mouse.move(box["x"] + box["width"] * (value + 4) / 8, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * fraction, y, steps=8)
+    page.mouse.up()
+
+
+def click_and_time(page, selector: str) -> float:
+    before = result_src(page)
+    page.click(selector)
+    return wait_for_new_result(page, before)
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    from s2fgan.app import load_pipeline
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", help="pipeline folder (default: the bundled weights)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--screenshot", type=Path)
+    args = parser.parse_args()
+    demo = launch_app(load_pipeline(args.model))
+    times: dict[str, list[float]] = {
+        "draw -> portrait": [],
+        "slider -> re-edit": [],
+        "example click -> portrait": [],
+        "swap hair": [],
+    }
+    with sync_playwright() as p:
+        browser, page = open_page(p, demo.local_url)
+        draw_face(page)
+        for i in range(args.runs):
+            times["draw -> portrait"].append(click_and_time(page, "#generate"))
+            before = result_src(page)
+            drag_slider(page, "Smiling", 0.95 if i % 2 == 0 else 0.05)
+            times["slider -> re-edit"].append(wait_for_new_result(page, before))
+            before = result_src(page)
+            page.get_by_role("tab", name="Upload a sketch").click()
+            page.locator(".gallery button, .gallery .container").nth(i % 6).click()
+            times["example click -> portrait"].append(wait_for_new_result(page, before))
+            page.get_by_role("tab", name="Draw").click()
+            page.click("#dice")
+            time.sleep(1.0)  # the donor renders (tens of ms) before we swap
+            times["swap hair"].append(click_and_time(page, "#swap"))
+        if args.screenshot:
+            args.screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page.get_by_label("Overlay sketch").check()
+            time.sleep(1.0)
+            page.screenshot(path=str(args.screenshot), full_page=True)
+        browser.close()
+    demo.close()
+    print("| action (browser, click -> new picture) | median s | runs |\n|---|---|---|")
+    for name, values in times.items():
+        print(f"| {name} | {statistics.median(values):.2f} | {len(values)} |")
+
+
+if __name__ == "__main__":
+    main()
