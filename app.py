@@ -25,6 +25,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2, help="requests run at once")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     demo = build_demo(load_pipeline(args.model))
     demo.queue(default_concurrency_limit=args.concurrency, max_size=64).launch(
         server_name=args.host,

@@ -38,8 +38,9 @@ def load_pipeline(model: str | None = None, device: str | None = None):
     name = resolve_model(model)
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     dtype = torch.float16 if device.startswith("cuda") else torch.float32
-    pipe = SketchToFacePipeline.from_pretrained(name)
-    pipe.to(device, dtype)
+    pipe = SketchToFacePipeline.from_pretrained(name)  # float32 on the CPU
+    if device != "cpu":
+        pipe.to(device, dtype)
     logger.info("loaded %s on %s (%s)", name, device, dtype)
     return pipe
 
