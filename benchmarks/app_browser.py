@@ -133,7 +133,7 @@ def main() -> None:
             times["slider -> re-edit"].append(wait_for_new_result(page, before))
             before = result_src(page)
             page.get_by_role("tab", name="Upload a sketch").click()
-            page.locator(".gallery button, .gallery .container").nth(i % 6).click()
+            page.locator("button.gallery-item").nth(i % 6).click()
             times["example click -> portrait"].append(wait_for_new_result(page, before))
             page.get_by_role("tab", name="Draw").click()
             page.click("#dice")

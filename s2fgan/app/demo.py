@@ -12,7 +12,7 @@ import gradio as gr
 from s2fgan.app.examples import example_paths
 from s2fgan.app.handlers import PART_CHOICES, Handlers
 from s2fgan.app.images import region_legend
-from s2fgan.app.upload import ImageUpload
+from s2fgan.app.upload import image_upload
 from s2fgan.constants import ATTRIBUTES, REGIONS
 from s2fgan.version import __version__
 
@@ -53,11 +53,11 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
                         )
                         generate = gr.Button("Generate", variant="primary", elem_id="generate")
                     with gr.Tab("Upload a sketch"):
-                        sketch_file = ImageUpload(
+                        sketch_file = image_upload(
                             label="Sketch (dark lines on white)", elem_id="sketch-upload"
                         )
                     with gr.Tab("Upload a photo"):
-                        photo_file = ImageUpload(label="Photo (turned into a line drawing)")
+                        photo_file = image_upload("Photo (turned into a line drawing)")
                         photo_sketch = gr.Image(
                             label="Its line drawing", interactive=False, format="png"
                         )
@@ -115,9 +115,9 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
                                     )
                                     dice = gr.Button("🎲 New donor", elem_id="dice")
                             with gr.Tab("Donor sketch"):
-                                donor_sketch = ImageUpload(label="Donor sketch")
+                                donor_sketch = image_upload("Donor sketch")
                             with gr.Tab("Donor photo"):
-                                donor_photo = ImageUpload(label="Donor photo")
+                                donor_photo = image_upload("Donor photo")
                         regions = gr.CheckboxGroup(
                             choices=list(REGIONS),
                             value=["hair"],

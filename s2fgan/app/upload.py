@@ -11,13 +11,10 @@ import gradio as gr
 
 
 class ImageUpload(gr.Image):
-    is_template = True  # drawn by gr.Image's own frontend (and example thumbnails)
+    """Build it with `image_upload(...)`. No __init__ here: gradio reads a component's
+    frontend props from its __init__ signature, which must stay gr.Image's."""
 
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("type", "filepath")
-        kwargs.setdefault("image_mode", None)  # keep the file's mode: handlers convert it
-        kwargs.setdefault("sources", ["upload", "clipboard"])
-        super().__init__(**kwargs)
+    is_template = True  # drawn by gr.Image's own frontend (and example thumbnails)
 
     def preprocess(self, payload):
         try:
@@ -28,3 +25,9 @@ class ImageUpload(gr.Image):
                 f"Cannot read the uploaded image ({name}): upload a PNG, JPEG or WebP image.",
                 title="Cannot do that",
             ) from error
+
+
+def image_upload(label: str, **kwargs) -> ImageUpload:
+    """An upload area that hands the handler the file path, in the file's own mode."""
+    kwargs.setdefault("sources", ["upload", "clipboard"])
+    return ImageUpload(label=label, type="filepath", image_mode=None, **kwargs)

@@ -51,6 +51,11 @@ def test_draw_generate_slide_and_swap_in_the_browser(page):
     driver.wait_for_new_result(page, first)
     assert float(smiling.input_value()) > start + 1
     edited = driver.result_src(page)
+    page.get_by_role("tab", name="Upload a sketch").click()
+    assert page.locator("#sketch-upload").get_by_text("Drop Image Here").count() == 1
+    page.locator("button.gallery-item").nth(2).click()  # an example sketch
+    driver.wait_for_new_result(page, edited)
+    edited = driver.result_src(page)
     page.click("#dice")
     page.wait_for_timeout(1000)
     driver.click_and_time(page, "#swap")
