@@ -18,6 +18,7 @@ from pathlib import Path
 
 from s2fgan.errors import UserError
 from s2fgan.evaluation import commands as eval_commands
+from s2fgan.hub import commands as hub_commands
 from s2fgan.pipelines import commands as pipe_commands
 from s2fgan.training import commands as train_commands
 from s2fgan.version import __version__
@@ -220,6 +221,18 @@ COMMANDS: tuple[Command, ...] = (
         "train the evaluator networks from scratch on the engine's TRAIN seeds",
         eval_commands.train_arguments,
         eval_commands.run_train,
+    ),
+    Command(
+        ("card",),
+        "render a weights folder's model card (README.md) from card.json and results.json",
+        hub_commands.card_arguments,
+        hub_commands.run_card,
+    ),
+    Command(
+        ("push",),
+        "upload a weights folder to a Hugging Face Hub model repo",
+        hub_commands.push_arguments,
+        hub_commands.run_push,
     ),
 )
 

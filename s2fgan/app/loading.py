@@ -33,12 +33,12 @@ def load_pipeline(model: str | None = None, device: str | None = None):
     """
     import torch
 
-    from s2fgan.pipelines import SketchToFacePipeline
+    from s2fgan.hub.loading import load_pipeline as load
 
     name = resolve_model(model)
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     dtype = torch.float16 if device.startswith("cuda") else torch.float32
-    pipe = SketchToFacePipeline.from_pretrained(name)  # float32 on the CPU
+    pipe = load(name)  # float32; one-line UserError for a missing folder or repo
     if device != "cpu":
         pipe.to(device, dtype)
     logger.info("loaded %s on %s (%s)", name, device, dtype)

@@ -55,12 +55,9 @@ def swap_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _load(name: str):
-    from s2fgan.pipelines import SketchToFacePipeline
+    from s2fgan.hub.loading import load_pipeline
 
-    try:
-        return SketchToFacePipeline.from_pretrained(name)
-    except (OSError, ValueError) as error:
-        raise UserError(f"cannot load pipeline {name!r}: {error}") from None
+    return load_pipeline(name)  # a folder or a Hub repo id; UserError when it cannot
 
 
 def _face(pipe, sketch=None, photo=None, code=None, seed=None):

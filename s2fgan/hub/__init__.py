@@ -1,0 +1,1 @@
+"""Hugging Face Hub packaging: model cards, `s2fgan push`, loading by folder or repo id."""
