@@ -17,7 +17,7 @@ ORACLE = "oracle"
 def load_evaluators(folder: Path | None = None):
     """The shipped (or given) evaluator networks, in eval mode."""
     from s2fgan.evaluation.networks import AttributeClassifier, Segmenter
-    from s2fgan.evaluation.train_evaluators import DEFAULT_WEIGHTS
+    from s2fgan.evaluation.train_arguments import DEFAULT_WEIGHTS
 
     folder = Path(folder) if folder else DEFAULT_WEIGHTS
     for part in ("classifier", "segmenter"):
@@ -99,7 +99,7 @@ def run_eval(args: argparse.Namespace) -> int:
 
 
 def train_arguments(parser: argparse.ArgumentParser) -> None:
-    from s2fgan.evaluation.train_evaluators import add_arguments
+    from s2fgan.evaluation.train_arguments import add_arguments
 
     add_arguments(parser)
 

@@ -27,10 +27,9 @@ from s2fgan.evaluation.augment import augment
 from s2fgan.evaluation.metrics import miou
 from s2fgan.evaluation.networks import AttributeClassifier, Segmenter
 from s2fgan.evaluation.split import HELDOUT_SEEDS
+from s2fgan.evaluation.train_arguments import DEFAULT_WEIGHTS, add_arguments  # noqa: F401
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_WEIGHTS = Path(__file__).parent / "weights"
 
 
 @torch.no_grad()
@@ -138,25 +137,6 @@ def train(args: argparse.Namespace) -> dict:
     )
     (out / "heldout.json").write_text(json.dumps(report, indent=2))
     return report
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", default=str(DEFAULT_WEIGHTS), help="folder for the weights")
-    parser.add_argument("--steps", type=int, default=2400)
-    parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--resolution", type=int, default=128)
-    parser.add_argument("--lr", type=float, default=2e-3)
-    parser.add_argument("--save-every", type=int, default=100)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--compile", action="store_true", help="compile the data engine")
-    parser.add_argument(
-        "--networks",
-        default="classifier,segmenter",
-        help="which to train; the others are loaded from --out (default: both)",
-    )
-    parser.add_argument(
-        "--classifier-stem", type=int, default=0, help="classifier full-res stem channels (0: none)"
-    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,5 +1,15 @@
-"""Inference pipelines: PIL in, PIL out."""
+"""Inference pipelines: PIL in, PIL out.
 
-from s2fgan.pipelines.sketch_to_face import FaceOutput, SketchToFacePipeline
+The pipeline is imported on first use, so that `s2fgan.pipelines.commands` (and with it
+`s2fgan --version` / `--help`) loads without torch and diffusers.
+"""
 
 __all__ = ["FaceOutput", "SketchToFacePipeline"]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        from s2fgan.pipelines import sketch_to_face
+
+        return getattr(sketch_to_face, name)
+    raise AttributeError(f"module 's2fgan.pipelines' has no attribute {name!r}")
