@@ -51,6 +51,11 @@ def _shown(strength: float) -> float:
     return round(max(-4.0, min(4.0, strength)), 1)
 
 
+def _require_portrait(session: Session | None) -> None:
+    if session is None or session.base is None:
+        raise gr.Error("Make a portrait first: draw a face and press Generate.")
+
+
 def _user_error(error: Exception) -> gr.Error:
     return gr.Error(str(error), title="Cannot do that")
 
@@ -128,43 +133,47 @@ class Handlers:
         session.sketch, session.source, session.edits = sketch, source, {}
         return session
 
-    def from_canvas(self, canvas, session, show_mask=False, show_sketch=False):
-        """Draw tab: the canvas drawing -> portrait."""
+    def _generate(self, make_sketch, source: str, session, show_mask, show_sketch):
+        """make_sketch() -> sketch -> portrait; a new face for the session. Returns the
+        sketch and the rendered outputs."""
         try:
-            sketch = read_canvas(canvas)
+            sketch = make_sketch()
             face = self._encode_sketch(sketch)
         except ValueError as error:
             raise _user_error(error) from None
-        session = self._start(face, sketch, "canvas", session)
-        return self._rendered(session, show_mask, show_sketch)
+        session = self._start(face, sketch, source, session)
+        return sketch, self._rendered(session, show_mask, show_sketch)
+
+    def from_canvas(self, canvas, session, show_mask=False, show_sketch=False):
+        """Draw tab: the canvas drawing -> portrait."""
+        _, rendered = self._generate(
+            lambda: read_canvas(canvas), "canvas", session, show_mask, show_sketch
+        )
+        return rendered
 
     def from_sketch_file(self, path, session, show_mask=False, show_sketch=False):
         """Upload tab: a sketch file -> portrait."""
-        try:
-            sketch = read_upload(path, "sketch")
-            face = self._encode_sketch(sketch)
-        except ValueError as error:
-            raise _user_error(error) from None
-        session = self._start(face, sketch, "sketch upload", session)
-        return self._rendered(session, show_mask, show_sketch)
+        _, rendered = self._generate(
+            lambda: read_upload(path, "sketch"), "sketch upload", session, show_mask, show_sketch
+        )
+        return rendered
 
     def from_photo_file(self, path, session, show_mask=False, show_sketch=False):
         """Photo tab: a photo -> its line drawing (shown) -> portrait."""
-        try:
-            photo = read_upload(path, "photo")
-            sketch = photo_to_sketch(photo)
-            face = self._encode_sketch(sketch)
-        except ValueError as error:
-            raise _user_error(error) from None
-        session = self._start(face, sketch, "photo upload", session)
-        return (sketch, *self._rendered(session, show_mask, show_sketch))
+        sketch, rendered = self._generate(
+            lambda: photo_to_sketch(read_upload(path, "photo")),
+            "photo upload",
+            session,
+            show_mask,
+            show_sketch,
+        )
+        return (sketch, *rendered)
 
     # ---- attribute sliders
 
     def edit(self, session, show_mask, show_sketch, *values):
         """A slider moved: re-render from the cached code with every slider's value."""
-        if session is None or session.base is None:
-            raise gr.Error("Make a portrait first: draw a face and press Generate.")
+        _require_portrait(session)
         if len(values) != len(ATTRIBUTES):
             raise gr.Error(f"expected {len(ATTRIBUTES)} slider values, got {len(values)}")
         base = session.base.attributes[0]
@@ -183,8 +192,7 @@ class Handlers:
 
     def reset(self, session, show_mask=False, show_sketch=False):
         """Sliders back to the face's own strengths."""
-        if session is None or session.base is None:
-            raise gr.Error("Make a portrait first: draw a face and press Generate.")
+        _require_portrait(session)
         session.edits, session.face = {}, session.base
         return self._rendered(session, show_mask, show_sketch)
 
@@ -225,8 +233,7 @@ class Handlers:
 
     def swap(self, session, regions, parts, show_mask=False, show_sketch=False):
         """Take the chosen regions from the donor, keep the slider edits."""
-        if session is None or session.base is None:
-            raise gr.Error("Make a portrait first: draw a face and press Generate.")
+        _require_portrait(session)
         if session.donor is None:
             raise gr.Error("Choose a donor first: roll the dice or upload a donor.")
         if not regions:

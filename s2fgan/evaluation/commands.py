@@ -57,15 +57,9 @@ def _model(name: str, config):
     if not folder.is_dir():
         raise UserError(f"{name!r} is neither '{ORACLE}' nor a pipeline folder")
     from s2fgan.evaluation.pipeline_model import PipelineModel
-    from s2fgan.pipelines import SketchToFacePipeline
+    from s2fgan.hub.loading import load_pipeline
 
-    if not (folder / "model_index.json").is_file():
-        raise UserError(f"{folder} has no model_index.json: not a saved SketchToFacePipeline")
-    try:
-        pipe = SketchToFacePipeline.from_pretrained(folder)
-    except (OSError, ValueError) as error:
-        raise UserError(f"cannot load the pipeline in {folder}: {error}") from None
-    return PipelineModel(pipe, config.resolution)
+    return PipelineModel(load_pipeline(folder), config.resolution)  # UserError if not one
 
 
 def run_eval(args: argparse.Namespace) -> int:
