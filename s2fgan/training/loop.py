@@ -217,7 +217,9 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             "seconds": round(time.time() - start, 1),
         }
         bar.set_postfix(
-            rec=f"{rec.item():.3f}", delta=f"{edit_delta.item():.3f}", seg=f"{seg.item():.2f}"
+            rec=f"{figures['rec']:.3f}",
+            delta=f"{figures['edit_delta']:.3f}",
+            seg=f"{figures['seg']:.2f}",
         )
         if accelerator.is_main_process and ((step + 1) % config.log_every == 0 or step == 0):
             with log.open("a") as f:
