@@ -7,6 +7,15 @@ layers and pseudo-depth head, the region's w_texture its texture layers and feat
 Softmax over the regions' depths gives the masks; the mask-weighted sum of the features is
 rendered to the image and to segmentation logits by a small convolutional render network.
 Since a region's texture never reaches its depth, swapping textures leaves the masks alone.
+
+Two additions make the layout cheap to learn on a CPU budget (both on by default, both off
+in weights trained before them):
+
+- `spatial_depth`: each region's pseudo-depth also gets a linear read-out of its w_shape onto
+  the grid (one map shared by the regions), so a code can place a small part such as an eye
+  directly instead of through the modulated MLP alone;
+- `render_masks`: every render block also sees the soft masks at its own scale (as SofGAN's
+  renderer sees the segmentation), so parts are drawn where the masks put them.
 """
 
 from __future__ import annotations
@@ -62,6 +71,8 @@ class RegionGenerator(ModelMixin, ConfigMixin):
         feature_dim: channels of each region's feature map.
         render_widths: render network channels at g, 2g, 4g, ...; the output resolution is
             g * 2 ** (len(render_widths) - 1).
+        spatial_depth: add a linear map w_shape -> [g, g] to each region's depth.
+        render_masks: feed the soft masks to every render block.
     """
 
     @register_to_config
@@ -76,6 +87,8 @@ class RegionGenerator(ModelMixin, ConfigMixin):
         texture_layers: int = 2,
         feature_dim: int = 32,
         render_widths: tuple[int, ...] = (64, 32, 16),
+        spatial_depth: bool = True,
+        render_masks: bool = True,
     ) -> None:
         super().__init__()
         self.layout = LatentLayout(num_regions, w_dim)
@@ -93,12 +106,14 @@ class RegionGenerator(ModelMixin, ConfigMixin):
         self.feature = ModulatedPointwise(
             local_width, feature_dim, w_dim, demodulate=False, linear=True
         )
+        self.depth_map = nn.Linear(w_dim, grid_size * grid_size) if spatial_depth else None
         widths = list(render_widths)
+        extra = num_regions if render_masks else 0
         self.render_in = nn.Sequential(
-            nn.Conv2d(feature_dim, widths[0], 3, 1, 1), nn.LeakyReLU(0.2)
+            nn.Conv2d(feature_dim + extra, widths[0], 3, 1, 1), nn.LeakyReLU(0.2)
         )
         self.render = nn.ModuleList(
-            _conv_block(a, b) for a, b in zip(widths, widths[1:], strict=False)
+            _conv_block(a + extra, b) for a, b in zip(widths, widths[1:], strict=False)
         )
         self.to_rgb = nn.Conv2d(widths[-1], 3, 1)
         self.to_segmentation = nn.Conv2d(widths[-1], num_regions, 1)
@@ -124,6 +139,8 @@ class RegionGenerator(ModelMixin, ConfigMixin):
         for layer in self.shape:
             x = layer(x, w_shape)
         depth = self.depth(x, w_shape)  # [B*R, 1, P]
+        if self.depth_map is not None:
+            depth = depth + self.depth_map(w_shape).unsqueeze(1)
         for layer in self.texture:
             x = layer(x, w_texture)
         feature = self.feature(x, w_texture)  # [B*R, C, P]
@@ -137,9 +154,10 @@ class RegionGenerator(ModelMixin, ConfigMixin):
         depths, features = self.local(ws)
         masks = torch.softmax(depths, dim=1)  # [B, R, g, g]
         x = (masks.unsqueeze(2) * features).sum(1)  # [B, C, g, g]
-        x = self.render_in(x)
+        x = self.render_in(self._with_masks(x, masks))
         for block in self.render:
-            x = block(F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False))
+            x = F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
+            x = block(self._with_masks(x, masks))
         size = x.shape[-1]
         # The coarse masks carry the layout; the render network only refines their borders.
         coarse = F.interpolate(
@@ -150,6 +168,13 @@ class RegionGenerator(ModelMixin, ConfigMixin):
             segmentation=coarse + self.to_segmentation(x),
             masks=masks,
         )
+
+    def _with_masks(self, x: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:
+        if not self.config.render_masks:
+            return x
+        if masks.shape[-1] != x.shape[-1]:
+            masks = F.interpolate(masks, size=x.shape[-2:], mode="bilinear", align_corners=False)
+        return torch.cat([x, masks], 1)
 
     def flops_per_image(self) -> float:
         """Approximate multiply-adds of one forward pass, times two (FLOP)."""
@@ -163,11 +188,14 @@ class RegionGenerator(ModelMixin, ConfigMixin):
                 + c.local_width * (1 + c.feature_dim)
             )
         )
+        if c.spatial_depth:
+            local += c.num_regions * c.w_dim * p
+        extra = c.num_regions if c.render_masks else 0
         widths = list(c.render_widths)
-        render = p * 9 * c.feature_dim * widths[0]
+        render = p * 9 * (c.feature_dim + extra) * widths[0]
         side = c.grid_size
         for a, b in zip(widths, widths[1:], strict=False):
             side *= 2
-            render += side * side * 9 * (a * b + b * b)
+            render += side * side * 9 * ((a + extra) * b + b * b)
         render += side * side * widths[-1] * (3 + c.num_regions)
         return 2.0 * (local + render)

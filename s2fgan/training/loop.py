@@ -160,7 +160,11 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         )
         z = raw.mapping.sample_z(config.batch_size, rng).to(device)
         out_z = raw.generator(raw.mapping(z))
-        fake_logits = raw.discriminator(out_z.image, out_z.segmentation.softmax(1))
+        # Random faces and sketch faces both meet the discriminator: L1 to the photo alone
+        # makes a sketch face the blurred mean of the photos that sketch could come from.
+        fake_image = torch.cat([out_z.image, out_s.image])
+        fake_seg = torch.cat([out_z.segmentation, out_s.segmentation]).softmax(1)
+        fake_logits = raw.discriminator(fake_image, fake_seg)
         adv = losses.generator_adversarial(fake_logits)
         domain = losses.domain_classification(
             raw.latent_discriminator(grad_reverse(ws_s, 1.0)),
@@ -191,9 +195,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         real_image = photo.detach().requires_grad_(lazy_r1)
         real_seg = real_seg.requires_grad_(lazy_r1)
         real_logits = raw.discriminator(real_image, real_seg)
-        fake_logits = raw.discriminator(
-            out_z.image.detach(), out_z.segmentation.detach().softmax(1)
-        )
+        fake_logits = raw.discriminator(fake_image.detach(), fake_seg.detach())
         d_loss = losses.discriminator_adversarial(real_logits, fake_logits)
         if lazy_r1:
             r1 = losses.r1_penalty(real_logits, [real_image, real_seg])
