@@ -47,8 +47,16 @@ def test_texture_swap_keeps_masks_shape_swap_moves_them(generator, ws):
     assert (base.masks - shp.masks).abs().max() > 1e-3
 
 
-def test_every_parameter_learns(ws):
-    generator = RegionGenerator(**TINY)
+LAYOUT_OPTIONS = [
+    dict(spatial_depth=True, render_masks=True),
+    dict(spatial_depth=False, render_masks=False),
+    dict(spatial_depth=True, render_masks=False),
+]
+
+
+@pytest.mark.parametrize("options", LAYOUT_OPTIONS)
+def test_every_parameter_learns(ws, options):
+    generator = RegionGenerator(**TINY, **options)
     out = generator(ws)
     (out.image.square().mean() + out.segmentation.logsumexp(1).mean()).backward()
     for name, p in generator.named_parameters():
@@ -61,7 +69,19 @@ def test_bad_code_is_refused(generator):
         generator(torch.zeros(1, 26, 16))
 
 
-def test_save_and_load_give_identical_output(tmp_path, generator, ws):
+def test_without_the_layout_options_the_parameters_are_those_of_older_weights():
+    """Weights trained before spatial_depth/render_masks load with both set to False."""
+    old = RegionGenerator(**TINY, spatial_depth=False, render_masks=False)
+    new = RegionGenerator(**TINY)
+    assert not any(name.startswith("depth_map") for name, _ in old.named_parameters())
+    assert old.render_in[0].in_channels == TINY["feature_dim"]
+    assert new.render_in[0].in_channels == TINY["feature_dim"] + 13
+    assert new.depth_map.out_features == TINY["grid_size"] ** 2
+
+
+@pytest.mark.parametrize("options", LAYOUT_OPTIONS[:2])
+def test_save_and_load_give_identical_output(tmp_path, ws, options):
+    generator = RegionGenerator(**TINY, **options).eval()
     generator.save_pretrained(tmp_path / "g")
     loaded = RegionGenerator.from_pretrained(tmp_path / "g").eval()
     with torch.no_grad():
