@@ -32,6 +32,9 @@ class TrainConfig:
     w_edit_delta: float = 1.0
     edit_strength: float = 3.0
     w_adversarial: float = 0.05
+    # edited faces meet the discriminator too (False: only random and sketch faces, as in
+    # the weights trained before this option)
+    adversarial_edits: bool = True
     w_domain: float = 0.02  # latent domain loss through gradient reversal
     r1_gamma: float = 1.0
     # bookkeeping

@@ -9,8 +9,8 @@ The same code runs on a 2-core CPU, one GPU or many (`accelerate launch`). One s
    gradient reversal makes sketch codes indistinguishable from photo codes;
 3. the AttributeMapper's projections of ws_p predict the 12 attributes, and on synthetic data
    an edit of one attribute must reproduce the engine's counterfactual render of that face;
-4. random codes from the MappingNetwork and the sketch reconstructions meet the dual-branch
-   discriminator (image + segmentation), with lazy R1.
+4. random codes from the MappingNetwork, the sketch reconstructions and the edited photo
+   codes meet the dual-branch discriminator (image + segmentation), with lazy R1.
 
 Resumable: `accelerator.save_state` every `checkpoint_every` steps in OUT/checkpoint.
 """
@@ -160,10 +160,12 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         )
         z = raw.mapping.sample_z(config.batch_size, rng).to(device)
         out_z = raw.generator(raw.mapping(z))
-        # Random faces and sketch faces both meet the discriminator: L1 to the photo alone
-        # makes a sketch face the blurred mean of the photos that sketch could come from.
-        fake_image = torch.cat([out_z.image, out_s.image])
-        fake_seg = torch.cat([out_z.segmentation, out_s.segmentation]).softmax(1)
+        # Random, sketch and (optionally) edited faces meet the discriminator: L1 alone makes
+        # a face the blurred mean of the photos its code could come from, and in that blur
+        # a small edit (teeth of a smile, narrower eyes) is invisible, so it is not learned.
+        fakes = [out_z, out_s] + ([out_e] if config.adversarial_edits else [])
+        fake_image = torch.cat([o.image for o in fakes])
+        fake_seg = torch.cat([o.segmentation for o in fakes]).softmax(1)
         fake_logits = raw.discriminator(fake_image, fake_seg)
         adv = losses.generator_adversarial(fake_logits)
         domain = losses.domain_classification(
