@@ -9,8 +9,9 @@ The same code runs on a 2-core CPU, one GPU or many (`accelerate launch`). One s
    gradient reversal makes sketch codes indistinguishable from photo codes;
 3. the AttributeMapper's projections of ws_p predict the 12 attributes, and on synthetic data
    an edit of one attribute must reproduce the engine's counterfactual render of that face;
-4. random codes from the MappingNetwork, the sketch reconstructions and the edited photo
-   codes meet the dual-branch discriminator (image + segmentation), with lazy R1.
+4. random codes from the MappingNetwork and the sketch reconstructions (and, with
+   `adversarial_edits`, the edited photo codes) meet the dual-branch discriminator
+   (image + segmentation), with lazy R1.
 
 Resumable: `accelerator.save_state` every `checkpoint_every` steps in OUT/checkpoint.
 """
@@ -160,9 +161,9 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         )
         z = raw.mapping.sample_z(config.batch_size, rng).to(device)
         out_z = raw.generator(raw.mapping(z))
-        # Random, sketch and (optionally) edited faces meet the discriminator: L1 alone makes
-        # a face the blurred mean of the photos its code could come from, and in that blur
-        # a small edit (teeth of a smile, narrower eyes) is invisible, so it is not learned.
+        # Random and sketch faces meet the discriminator: L1 alone makes a face the blurred
+        # mean of the photos its code could come from. `adversarial_edits` adds the edited
+        # photo-code faces (whose blur hides small edits); it did not help (TrainConfig).
         fakes = [out_z, out_s] + ([out_e] if config.adversarial_edits else [])
         fake_image = torch.cat([o.image for o in fakes])
         fake_seg = torch.cat([o.segmentation for o in fakes]).softmax(1)

@@ -109,9 +109,9 @@ def test_max_minutes_stops_with_a_checkpoint_and_final_networks(tmp_path):
 
     from s2fgan.training.loop import train
 
-    # (and the discriminator path of runs begun before edited faces met it)
+    # (and the optional path where edited faces meet the discriminator too)
     config = replace(
-        TINY, out_dir=str(tmp_path / "run"), steps=50, max_minutes=1e-6, adversarial_edits=False
+        TINY, out_dir=str(tmp_path / "run"), steps=50, max_minutes=1e-6, adversarial_edits=True
     )
     final = train(config, progress=False)
     assert json.loads((tmp_path / "run/checkpoint/step.json").read_text())["step"] == 1
