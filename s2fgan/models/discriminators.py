@@ -31,11 +31,16 @@ def _branch(in_channels: int, widths: tuple[int, ...]) -> nn.Sequential:
 class DualBranchDiscriminator(ModelMixin, ConfigMixin):
     """(image [B, 3, H, W], segmentation [B, R, H, W]) -> realism logits [B].
 
+    With `num_attributes` > 0 it also has an attribute head (S2FGAN, after AttGAN): trained on
+    real photos' labels, it tells the generator whether an edited face shows the attribute
+    the slider asked for (`classify`).
+
     Args:
         resolution: input side.
         widths: image-branch channels at full resolution, then after each halving; the
             segmentation branch uses half as many.
         num_regions: R.
+        num_attributes: size of the attribute head (0: none).
     """
 
     @register_to_config
@@ -44,6 +49,7 @@ class DualBranchDiscriminator(ModelMixin, ConfigMixin):
         resolution: int = 128,
         widths: tuple[int, ...] = (16, 32, 64, 128, 128, 128),
         num_regions: int = NUM_REGIONS,
+        num_attributes: int = 0,
     ) -> None:
         super().__init__()
         widths = tuple(widths)
@@ -58,12 +64,23 @@ class DualBranchDiscriminator(ModelMixin, ConfigMixin):
             nn.LeakyReLU(0.2),
             nn.Linear(widths[-1], 1),
         )
+        self.attribute_head = nn.Linear(widths[-1], num_attributes) if num_attributes else None
 
     def forward(self, image: torch.Tensor, segmentation: torch.Tensor) -> torch.Tensor:
+        return self.classify(image, segmentation)[0]
+
+    def classify(
+        self, image: torch.Tensor, segmentation: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """(realism logits [B], attribute logits [B, num_attributes] or None)."""
         x = torch.cat([self.image_branch(image), self.seg_branch(segmentation)], dim=1)
         if x.shape[-1] != 4:
             x = F.adaptive_avg_pool2d(x, 4)
-        return self.out(x).squeeze(1)
+        features = self.out[:-1](x)
+        realism = self.out[-1](features).squeeze(1)
+        if self.attribute_head is None:
+            return realism, None
+        return realism, self.attribute_head(features)
 
 
 class LatentDomainDiscriminator(ModelMixin, ConfigMixin):

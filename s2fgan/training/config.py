@@ -31,6 +31,14 @@ class TrainConfig:
     # the edit's change must match the counterfactual's change on the changed pixels
     w_edit_delta: float = 1.0
     edit_strength: float = 3.0
+    # S2FGAN's attribute classification: the discriminator's attribute head, trained on real
+    # photos (w_d_class), must find the slider's attribute on the edited face (w_edit_class).
+    # The L1 to a counterfactual is met by a blur; a classifier looks for the smile itself.
+    w_edit_class: float = 0.2
+    w_d_class: float = 1.0
+    # share of the edits made on sketch codes (what the app and `s2fgan eval` edit) rather
+    # than on photo codes
+    edit_on_sketch: float = 0.5
     w_adversarial: float = 0.05
     # edited faces meet the discriminator too. Off: the default weights were trained without
     # it, and a 112-min run with it scored lower (attr_success mean 0.562 vs 0.646 at a

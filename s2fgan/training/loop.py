@@ -8,7 +8,9 @@ The same code runs on a 2-core CPU, one GPU or many (`accelerate launch`). One s
 2. S2FGAN: ws_s is pulled onto ws_p (semantic-level loss), and a latent discriminator behind
    gradient reversal makes sketch codes indistinguishable from photo codes;
 3. the AttributeMapper's projections of ws_p predict the 12 attributes, and on synthetic data
-   an edit of one attribute must reproduce the engine's counterfactual render of that face;
+   an edit of one attribute (of a photo or a sketch code) must reproduce the engine's
+   counterfactual render of that face, and the discriminator's attribute head (trained on
+   real photos) must find the edited attribute on it;
 4. random codes from the MappingNetwork and the sketch reconstructions (and, with
    `adversarial_edits`, the edited photo codes) meet the dual-branch discriminator
    (image + segmentation), with lazy R1.
@@ -57,8 +59,9 @@ class Networks(torch.nn.Module):
         self.image_encoder = ImageEncoder(**enc, head_norm=config.image_encoder_head_norm)
         self.attribute_mapper = AttributeMapper(w_dim=w_dim)
         self.latent_discriminator = LatentDomainDiscriminator(w_dim=w_dim)
+        d = dict(num_attributes=NUM_ATTRIBUTES if config.w_edit_class > 0 else 0)
         self.discriminator = DualBranchDiscriminator(
-            resolution=config.resolution, **config.discriminator
+            resolution=config.resolution, **{**d, **config.discriminator}
         )
 
     def generator_side(self) -> list[torch.nn.Parameter]:
@@ -151,14 +154,24 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         attr = projection_loss(raw.attribute_mapper.strengths(ws_p), attrs)
         targets = torch.full_like(attrs, float("nan"))
         rows = torch.arange(len(batch), device=device)
-        targets[rows, edit_j.to(device)] = -attrs[rows, edit_j.to(device)] * config.edit_strength
-        out_e = raw.generator(raw.attribute_mapper.edit(ws_p, targets))
+        j = edit_j.to(device)
+        targets[rows, j] = -attrs[rows, j] * config.edit_strength
+        on_sketch = (torch.rand(len(batch), generator=rng) < config.edit_on_sketch).to(device)
+        ws_src = torch.where(on_sketch[:, None, None], ws_s, ws_p)
+        source = torch.where(on_sketch[:, None, None, None], out_s.image, out_p.image)
+        out_e = raw.generator(raw.attribute_mapper.edit(ws_src, targets))
         edit = losses.reconstruction(
             out_e.image, flipped.image.to(device)
         ) + 0.5 * losses.mask_cross_entropy(out_e.segmentation, flipped.mask.to(device))
         edit_delta = losses.edit_delta(
-            out_e.image, out_p.image.detach(), flipped.image.to(device), photo
+            out_e.image, source.detach(), flipped.image.to(device), photo
         )
+        edit_class = torch.zeros((), device=device)
+        if config.w_edit_class > 0:
+            _, edit_logits = raw.discriminator.classify(out_e.image, out_e.segmentation.softmax(1))
+            edit_class = losses.attribute_classification(
+                edit_logits[rows, j], (-attrs[rows, j] > 0).float()
+            )
         z = raw.mapping.sample_z(config.batch_size, rng).to(device)
         out_z = raw.generator(raw.mapping(z))
         # Random and sketch faces meet the discriminator: L1 alone makes a face the blurred
@@ -181,6 +194,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             + config.w_attribute * attr
             + config.w_edit * edit
             + config.w_edit_delta * edit_delta
+            + config.w_edit_class * edit_class
             + config.w_adversarial * adv
             + config.w_domain * domain
         )
@@ -197,9 +211,13 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         lazy_r1 = config.r1_every > 0 and step % config.r1_every == 0
         real_image = photo.detach().requires_grad_(lazy_r1)
         real_seg = real_seg.requires_grad_(lazy_r1)
-        real_logits = raw.discriminator(real_image, real_seg)
+        real_logits, real_attr_logits = raw.discriminator.classify(real_image, real_seg)
         fake_logits = raw.discriminator(fake_image.detach(), fake_seg.detach())
         d_loss = losses.discriminator_adversarial(real_logits, fake_logits)
+        d_class = torch.zeros((), device=device)
+        if real_attr_logits is not None:
+            d_class = losses.attribute_classification(real_attr_logits, (attrs > 0).float())
+            d_loss = d_loss + config.w_d_class * d_class
         if lazy_r1:
             r1 = losses.r1_penalty(real_logits, [real_image, real_seg])
             d_loss = d_loss + 0.5 * config.r1_gamma * config.r1_every * r1
@@ -216,6 +234,8 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             "attr": attr.item(),
             "edit": edit.item(),
             "edit_delta": edit_delta.item(),
+            "edit_class": edit_class.item(),
+            "d_class": d_class.item(),
             "adv": adv.item(),
             "d": d_loss.item(),
             "domain": domain.item(),

@@ -71,6 +71,13 @@ def edit_delta(
     return inside.mean() + 0.1 * error.mean()
 
 
+def attribute_classification(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Binary cross-entropy of attribute logits against 0/1 labels (S2FGAN/AttGAN's
+    attribute classification: the discriminator learns it on real photos, the generator's
+    edited faces must pass it)."""
+    return F.binary_cross_entropy_with_logits(logits, labels)
+
+
 def semantic_code(ws_sketch: torch.Tensor, ws_photo: torch.Tensor) -> torch.Tensor:
     """S2FGAN's semantic-level loss: the sketch code should equal the (fixed) photo code."""
     return (ws_sketch - ws_photo.detach()).pow(2).mean()

@@ -80,6 +80,19 @@ def test_discriminators_give_one_logit_per_sample():
     assert LatentDomainDiscriminator(w_dim=W)(torch.zeros(3, 27, W)).shape == (3,)
 
 
+def test_discriminator_attribute_head_shares_the_realism_trunk():
+    torch.manual_seed(0)
+    d = DualBranchDiscriminator(resolution=64, widths=(8, 8, 16, 16), num_attributes=12)
+    image, seg = torch.randn(3, 3, 64, 64), torch.rand(3, 13, 64, 64)
+    realism, attributes = d.classify(image, seg)
+    assert attributes.shape == (3, 12)
+    assert torch.equal(realism, d(image, seg))
+    plain = DualBranchDiscriminator(resolution=64, widths=(8, 8, 16, 16))
+    assert plain.classify(image, seg)[1] is None
+    # the head adds keys but renames none: old checkpoints still load into the trunk
+    assert set(plain.state_dict()) < set(d.state_dict())
+
+
 def test_gradient_reversal_flips_and_scales_the_gradient():
     x = torch.ones(3, requires_grad=True)
     grad_reverse(x, 0.5).sum().backward()
