@@ -12,7 +12,7 @@ The same code runs on a 2-core CPU, one GPU or many (`accelerate launch`). One s
    counterfactual render of that face, and the discriminator's attribute head (trained on
    real photos) must find the edited attribute on it;
 4. random codes from the MappingNetwork and the sketch reconstructions (and, with
-   `adversarial_edits`, the edited photo codes) meet the dual-branch discriminator
+   `adversarial_edits`, the edited faces) meet the dual-branch discriminator
    (image + segmentation), with lazy R1.
 
 Resumable: `accelerator.save_state` every `checkpoint_every` steps in OUT/checkpoint.
@@ -166,17 +166,20 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         edit_delta = losses.edit_delta(
             out_e.image, source.detach(), flipped.image.to(device), photo
         )
+        # the discriminator has its attribute head when w_edit_class > 0 (Networks) or when
+        # config.discriminator asks for one; both sides below ask the same question
+        has_head = raw.discriminator.attribute_head is not None
         edit_class = torch.zeros((), device=device)
-        if config.w_edit_class > 0:
+        if has_head:
             _, edit_logits = raw.discriminator.classify(out_e.image, out_e.segmentation.softmax(1))
             edit_class = losses.attribute_classification(
-                edit_logits[rows, j], (-attrs[rows, j] > 0).float()
+                edit_logits[rows, j], (targets[rows, j] > 0).float()
             )
         z = raw.mapping.sample_z(config.batch_size, rng).to(device)
         out_z = raw.generator(raw.mapping(z))
         # Random and sketch faces meet the discriminator: L1 alone makes a face the blurred
         # mean of the photos its code could come from. `adversarial_edits` adds the edited
-        # photo-code faces (whose blur hides small edits); it did not help (TrainConfig).
+        # faces; it did not help (TrainConfig).
         fakes = [out_z, out_s] + ([out_e] if config.adversarial_edits else [])
         fake_image = torch.cat([o.image for o in fakes])
         fake_seg = torch.cat([o.segmentation for o in fakes]).softmax(1)
@@ -215,7 +218,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         fake_logits = raw.discriminator(fake_image.detach(), fake_seg.detach())
         d_loss = losses.discriminator_adversarial(real_logits, fake_logits)
         d_class = torch.zeros((), device=device)
-        if real_attr_logits is not None:
+        if has_head:
             d_class = losses.attribute_classification(real_attr_logits, (attrs > 0).float())
             d_loss = d_loss + config.w_d_class * d_class
         if lazy_r1:
