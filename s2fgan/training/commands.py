@@ -26,6 +26,7 @@ _FLAGS = (
     "mixed_precision",
     "w_reconstruction",
     "w_mask",
+    "w_mask_dice",
     "w_semantic",
     "w_attribute",
     "w_edit",

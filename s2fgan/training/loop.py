@@ -149,6 +149,9 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         seg = losses.mask_cross_entropy(out_p.segmentation, mask) + losses.mask_cross_entropy(
             out_s.segmentation, mask
         )
+        dice = losses.mask_dice(out_p.segmentation, mask) + losses.mask_dice(
+            out_s.segmentation, mask
+        )
         coarse = losses.coarse_mask_cross_entropy(out_p.masks, mask)
         semantic = losses.semantic_code(ws_s, ws_p)
         attr = projection_loss(raw.attribute_mapper.strengths(ws_p), attrs)
@@ -192,6 +195,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         total = (
             config.w_reconstruction * rec
             + config.w_mask * seg
+            + config.w_mask_dice * dice
             + config.w_coarse_mask * coarse
             + config.w_semantic * semantic
             + config.w_attribute * attr
@@ -233,6 +237,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             "step": step + 1,
             "rec": rec.item(),
             "seg": seg.item(),
+            "dice": dice.item(),
             "semantic": semantic.item(),
             "attr": attr.item(),
             "edit": edit.item(),

@@ -46,6 +46,19 @@ def test_edit_delta_rewards_the_counterfactual_change_only():
     assert smeared > right
 
 
+def test_mask_dice_counts_a_small_region_like_a_large_one():
+    mask = torch.zeros(1, 16, 16, dtype=torch.long)
+    mask[0, :2, :2] = 1  # a small region: 4 of 256 pixels
+    right = torch.nn.functional.one_hot(mask, 2).permute(0, 3, 1, 2).float() * 20
+    missed = torch.zeros_like(right)
+    missed[:, 0] = 20.0  # all background: the small region is lost
+    assert losses.mask_dice(right, mask).item() < 0.01
+    # missing 4 pixels of 256 costs ~0.4 of 1 (half, less the smoothing), though
+    # cross-entropy barely moves
+    assert losses.mask_dice(missed, mask).item() > 0.35
+    assert losses.mask_cross_entropy(missed, mask).item() < 0.4
+
+
 def test_semantic_code_does_not_move_the_photo_code():
     photo = torch.randn(2, 27, 4, requires_grad=True)
     sketch = torch.randn(2, 27, 4, requires_grad=True)
