@@ -64,7 +64,7 @@ def _model(name: str, config):
 
 def run_eval(args: argparse.Namespace) -> int:
     from s2fgan.evaluation.evaluate import EvalConfig, evaluate
-    from s2fgan.evaluation.plots import attribute_bars, example_grid
+    from s2fgan.evaluation.plots import attribute_bars, example_grid, region_bars
 
     if args.out.suffix.lower() != ".json":
         raise UserError(f"--out must be a .json file, got {str(args.out)!r}")
@@ -87,8 +87,10 @@ def run_eval(args: argparse.Namespace) -> int:
     if args.plots:
         args.plots.mkdir(parents=True, exist_ok=True)
         attribute_bars(results["figures"], args.plots / "attributes.png")
+        region_bars(results["figures"], args.plots / "regions.png")
         example_grid(examples, args.plots / "examples.png")
-        print(f"wrote {args.plots / 'attributes.png'} and {args.plots / 'examples.png'}")
+        names = ("attributes.png", "regions.png", "examples.png")
+        print("wrote " + ", ".join(str(args.plots / name) for name in names))
     return 0
 
 

@@ -138,6 +138,7 @@ def evaluate(
     mean = lambda d: sum(d.values()) / len(d)  # noqa: E731
     figures = {
         "sketch_miou": metrics.miou(face_seg, data.mask[:n]),
+        "sketch_iou": metrics.region_iou(face_seg, data.mask[:n]),
         "attr_success": success,
         "attr_success_mean": mean(success),
         "attr_success_min": min(success.values()),
@@ -154,6 +155,7 @@ def evaluate(
     }
     samples = {
         "sketch_miou": n,
+        "sketch_iou": n,
         "attr_success": 2 * m,
         "attr_leak": 2 * m,
         "swap_leak": k,

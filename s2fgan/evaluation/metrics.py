@@ -5,18 +5,30 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from s2fgan.constants import NUM_REGIONS
+from s2fgan.constants import NUM_REGIONS, REGIONS
 
 
-def miou(pred: torch.Tensor, target: torch.Tensor, num_classes: int = NUM_REGIONS) -> float:
-    """Mean IoU over the classes present in either map; pred/target [N, H, W] int64."""
-    ious = []
+def class_iou(pred: torch.Tensor, target: torch.Tensor, num_classes: int = NUM_REGIONS) -> dict:
+    """IoU per class id present in either map, pooled over the batch; pred/target [N, H, W]."""
+    ious = {}
     for k in range(num_classes):
         p, t = pred == k, target == k
         union = (p | t).sum()
         if union > 0:
-            ious.append(((p & t).sum() / union).item())
-    return sum(ious) / len(ious)
+            ious[k] = ((p & t).sum() / union).item()
+    return ious
+
+
+def miou(pred: torch.Tensor, target: torch.Tensor, num_classes: int = NUM_REGIONS) -> float:
+    """Mean IoU over the classes present in either map; pred/target [N, H, W] int64."""
+    ious = class_iou(pred, target, num_classes)
+    return sum(ious.values()) / len(ious)
+
+
+def region_iou(pred: torch.Tensor, target: torch.Tensor) -> dict[str, float]:
+    """IoU per region name (s2fgan.constants.REGIONS), for the regions present in either map:
+    the terms whose mean is `miou`."""
+    return {REGIONS[k]: v for k, v in class_iou(pred, target, len(REGIONS)).items()}
 
 
 def frechet_distance(a: torch.Tensor, b: torch.Tensor) -> float:

@@ -41,6 +41,27 @@ def attribute_bars(figures: dict, path: Path, success_target=0.90, leak_target=0
     plt.close(fig)
 
 
+def region_bars(figures: dict, path: Path, target: float = 0.70) -> None:
+    """Bar chart of the sketch faces' IoU per region (the terms of sketch_miou), target line."""
+    ious = figures["sketch_iou"]
+    fig, ax = plt.subplots(figsize=(10, 3.6))
+    x = range(len(ious))
+    ax.bar(
+        x,
+        list(ious.values()),
+        color=["#2a9d8f" if v >= target else "#e76f51" for v in ious.values()],
+    )
+    ax.axhline(target, color="k", ls="--", lw=1, label=f"target (mean) {target}")
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("IoU")
+    ax.set_title(f"sketch -> face: IoU per region (sketch_miou {figures['sketch_miou']:.3f})")
+    ax.legend(loc="upper right")
+    ax.set_xticks(list(x), list(ious), rotation=35, ha="right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def _tile(image: torch.Tensor) -> Image.Image:
     """[3, H, W] in [-1, 1], [1, H, W] sketch in [0, 1] or [H, W] region ids -> RGB PIL."""
     if image.dim() == 2:

@@ -23,12 +23,12 @@ def saved_pipeline(tmp_path_factory: pytest.TempPathFactory, tiny_pipeline) -> P
 def weights_folder(tmp_path: Path, saved_pipeline: Path) -> Path:
     """tmp_path/tiny-64: the saved tiny pipeline + the committed card.json (with repo_id
     org/tiny, the fixed SEGMENTS, weights from step 2700 and their fingerprint) and
-    results.json + two small plots + its rendered card."""
+    results.json + three small plots + its rendered card."""
     folder = tmp_path / "tiny-64"
     shutil.copytree(saved_pipeline, folder)
     shutil.copy(WEIGHTS / "results.json", folder / "results.json")
     (folder / "eval").mkdir()
-    for name in ("examples.png", "attributes.png"):
+    for name in ("examples.png", "attributes.png", "regions.png"):
         Image.new("RGB", (8, 8), "white").save(folder / "eval" / name)
     shutil.copy(WEIGHTS / "card.json", folder / "card.json")
 

@@ -23,7 +23,13 @@ PIPELINE_FILES = sorted(
         for f in ("config.json", "diffusion_pytorch_model.safetensors")
     ]
 )
-CARD_FILES = ["README.md", "eval/attributes.png", "eval/examples.png", "results.json"]
+CARD_FILES = [
+    "README.md",
+    "eval/attributes.png",
+    "eval/examples.png",
+    "eval/regions.png",
+    "results.json",
+]
 
 
 class FakeHfApi:

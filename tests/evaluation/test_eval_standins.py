@@ -75,7 +75,10 @@ def test_eval_command_writes_json_and_plots_and_repeats(tmp_path, capsys):
     assert first["figures"] == json.loads((tmp_path / "b.json").read_text())["figures"]
     assert first["samples"]["sketch_miou"] == 8 and first["samples"]["attr_success"] == 8
     assert set(first["figures"]["attr_success"]) == set(first["figures"]["attr_leak"])
-    for name in ("attributes.png", "examples.png"):
+    assert first["samples"]["sketch_iou"] == 8
+    ious = first["figures"]["sketch_iou"]
+    assert sum(ious.values()) / len(ious) == pytest.approx(first["figures"]["sketch_miou"])
+    for name in ("attributes.png", "regions.png", "examples.png"):
         assert (tmp_path / "p" / name).stat().st_size > 10_000
 
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from s2fgan.evaluation.augment import augment
-from s2fgan.evaluation.metrics import miou
+from s2fgan.evaluation.metrics import miou, region_iou
 from s2fgan.evaluation.networks import AttributeClassifier, Segmenter
 from s2fgan.evaluation.split import HELDOUT_SEEDS, TRAIN_SEEDS
 from s2fgan.evaluation.train_evaluators import train
@@ -62,6 +62,10 @@ def test_miou_counts_present_classes_only():
     pred[:, 0] = 0  # row of class 1 called class 0
     # class 0: inter 8, union 12 ; class 1: inter 4, union 8
     assert miou(pred, target) == pytest.approx((8 / 12 + 4 / 8) / 2)
+    # the same terms by region name, for the regions present only
+    ious = region_iou(pred, target)
+    assert list(ious) == ["background", "skin"]
+    assert ious["skin"] == pytest.approx(4 / 8)
 
 
 def test_training_runs_resumes_and_reports(tmp_path):
