@@ -149,9 +149,11 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         seg = losses.mask_cross_entropy(out_p.segmentation, mask) + losses.mask_cross_entropy(
             out_s.segmentation, mask
         )
-        dice = losses.mask_dice(out_p.segmentation, mask) + losses.mask_dice(
-            out_s.segmentation, mask
-        )
+        dice = torch.zeros((), device=device)
+        if config.w_mask_dice > 0:  # off by default (TrainConfig): skip it on the hot path
+            dice = losses.mask_dice(out_p.segmentation, mask) + losses.mask_dice(
+                out_s.segmentation, mask
+            )
         coarse = losses.coarse_mask_cross_entropy(out_p.masks, mask)
         semantic = losses.semantic_code(ws_s, ws_p)
         attr = projection_loss(raw.attribute_mapper.strengths(ws_p), attrs)

@@ -43,7 +43,7 @@ def mask_cross_entropy(segmentation: torch.Tensor, mask: torch.Tensor) -> torch.
 
 def mask_dice(segmentation: torch.Tensor, mask: torch.Tensor, eps: float = 1.0) -> torch.Tensor:
     """1 - soft Dice of segmentation logits [B, R, H, W] against region ids [B, H, W], per
-    region over the batch and averaged over the regions present in either.
+    region over the batch and averaged over the regions present in the mask.
 
     Cross-entropy is a mean over pixels, so the eyes, brows and mouth (a few percent of the
     face) barely count; mIoU, what `s2fgan eval` reports, counts every region alike.
