@@ -40,6 +40,9 @@ class TrainConfig:
     # photos (w_d_class), must find the slider's attribute on the edited face (w_edit_class).
     # The L1 to a counterfactual is met by a blur; a classifier looks for the smile itself.
     w_edit_class: float = 0.2
+    # relative weights of the attributes a training edit flips ({"Narrow_Eyes": 3.0}; an
+    # attribute left out weighs 1). Empty: uniform.
+    edit_weights: dict = field(default_factory=dict)
     w_d_class: float = 1.0
     # share of the edits made on sketch codes (what the app and `s2fgan eval` edit) rather
     # than on photo codes

@@ -30,7 +30,7 @@ import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from s2fgan.constants import NUM_ATTRIBUTES
+from s2fgan.constants import ATTRIBUTE_INDEX, NUM_ATTRIBUTES
 from s2fgan.data import SyntheticPortraits
 from s2fgan.layers.gradient_reversal import grad_reverse
 from s2fgan.models.attribute_mapper import AttributeMapper, projection_loss
@@ -69,10 +69,31 @@ class Networks(torch.nn.Module):
         return [p for p in self.parameters() if p not in skip]
 
 
-def _counterfactual(engine, batch, rng: torch.Generator):
-    """Pick one attribute per portrait and render the same faces with it flipped."""
+def edit_sampling_weights(edit_weights: dict) -> torch.Tensor | None:
+    """TrainConfig.edit_weights as one weight per attribute (None: uniform)."""
+    if not edit_weights:
+        return None
+    unknown = set(edit_weights) - set(ATTRIBUTE_INDEX)
+    if unknown:
+        raise ValueError(f"edit_weights: unknown attributes {sorted(unknown)}")
+    weights = torch.ones(NUM_ATTRIBUTES)
+    for name, value in edit_weights.items():
+        if not value >= 0:
+            raise ValueError(f"edit_weights: {name} must be >= 0, got {value}")
+        weights[ATTRIBUTE_INDEX[name]] = float(value)
+    if weights.sum() <= 0:
+        raise ValueError("edit_weights: at least one attribute needs a weight > 0")
+    return weights
+
+
+def _counterfactual(engine, batch, rng: torch.Generator, weights: torch.Tensor | None = None):
+    """Pick one attribute per portrait (uniformly, or by `weights`) and render the same
+    faces with it flipped."""
     n = len(batch)
-    j = torch.randint(0, NUM_ATTRIBUTES, (n,), generator=rng)
+    if weights is None:
+        j = torch.randint(0, NUM_ATTRIBUTES, (n,), generator=rng)
+    else:
+        j = torch.multinomial(weights, n, replacement=True, generator=rng)
     flipped = batch.attributes.clone()
     flipped[torch.arange(n), j] *= -1
     return j, engine.render(batch.seeds, flipped)
@@ -88,6 +109,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     set_seed(config.seed)
     if config.data != "synthetic":
         raise ValueError("only --data synthetic is wired in this version")
+    edit_weights = edit_sampling_weights(config.edit_weights)
     engine = SyntheticPortraits(
         config.resolution,
         sketch_style=config.sketch_style,
@@ -133,7 +155,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         # Each process and step draws its own TRAIN seeds: never the same portrait twice.
         first = (step * accelerator.num_processes + accelerator.process_index) * config.batch_size
         batch = engine.render(range(first, first + config.batch_size))
-        edit_j, flipped = _counterfactual(engine, batch, rng)
+        edit_j, flipped = _counterfactual(engine, batch, rng, edit_weights)
         photo, sketch, mask = (
             batch.image.to(device),
             batch.sketch.to(device),

@@ -66,6 +66,27 @@ def test_semantic_code_does_not_move_the_photo_code():
     assert photo.grad is None and sketch.grad.abs().sum() > 0
 
 
+def test_edit_weights_steer_which_attribute_an_edit_flips():
+    from s2fgan.constants import ATTRIBUTE_INDEX
+    from s2fgan.training.loop import edit_sampling_weights
+
+    assert edit_sampling_weights({}) is None  # uniform
+    weights = edit_sampling_weights({"Narrow_Eyes": 5.0, "Smiling": 0.0})
+    assert weights[ATTRIBUTE_INDEX["Narrow_Eyes"]] == 5.0
+    assert weights[ATTRIBUTE_INDEX["Smiling"]] == 0.0
+    assert weights[ATTRIBUTE_INDEX["Male"]] == 1.0
+    draws = torch.multinomial(
+        weights, 4000, replacement=True, generator=torch.Generator().manual_seed(0)
+    )
+    share = (draws == ATTRIBUTE_INDEX["Narrow_Eyes"]).float().mean().item()
+    assert share == pytest.approx(5 / 15, abs=0.03)
+    assert not (draws == ATTRIBUTE_INDEX["Smiling"]).any()
+    with pytest.raises(ValueError, match="Narrow_Eye"):
+        edit_sampling_weights({"Narrow_Eye": 2.0})
+    with pytest.raises(ValueError, match=">= 0"):
+        edit_sampling_weights({"Male": -1.0})
+
+
 def test_ema_trails_the_model():
     model = torch.nn.Linear(2, 2)
     ema = EMA(model, decay=0.5)
@@ -122,9 +143,14 @@ def test_max_minutes_stops_with_a_checkpoint_and_final_networks(tmp_path):
 
     from s2fgan.training.loop import train
 
-    # (and the optional path where edited faces meet the discriminator too)
+    # (and the optional paths: edited faces meet the discriminator; weighted edit sampling)
     config = replace(
-        TINY, out_dir=str(tmp_path / "run"), steps=50, max_minutes=1e-6, adversarial_edits=True
+        TINY,
+        out_dir=str(tmp_path / "run"),
+        steps=50,
+        max_minutes=1e-6,
+        adversarial_edits=True,
+        edit_weights={"Narrow_Eyes": 3.0},
     )
     final = train(config, progress=False)
     assert json.loads((tmp_path / "run/checkpoint/step.json").read_text())["step"] == 1
