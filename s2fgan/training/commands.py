@@ -27,6 +27,7 @@ _FLAGS = (
     "w_reconstruction",
     "w_mask",
     "w_mask_dice",
+    "mask_balance",
     "w_semantic",
     "w_attribute",
     "w_edit",

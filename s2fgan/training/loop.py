@@ -117,6 +117,14 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         chunk_size=config.batch_size,
     )
     nets = Networks(config)
+    region_weight = None
+    if config.mask_balance > 0:
+        num_regions = nets.generator.config.num_regions
+        shares_of = engine.render(range(256)).mask
+        region_weight = losses.region_weights(
+            shares_of, num_regions, config.mask_balance, config.mask_balance_max
+        )
+        logger.info("region weights of the mask losses: %s", region_weight.tolist())
     if nets.generator.resolution != config.resolution:
         raise ValueError(
             f"generator renders {nets.generator.resolution}px but resolution is "
@@ -141,6 +149,8 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     (out / "config.json").write_text(json.dumps(asdict(config), indent=2))
 
     device = accelerator.device
+    if region_weight is not None:
+        region_weight = region_weight.to(device)
     rng = torch.Generator().manual_seed(config.seed + step)
     bar = tqdm(
         range(step, config.steps),
@@ -168,15 +178,15 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         ws_s = raw.sketch_encoder(sketch)
         out_p, out_s = raw.generator(ws_p), raw.generator(ws_s)
         rec = losses.reconstruction(out_p.image, photo) + losses.reconstruction(out_s.image, photo)
-        seg = losses.mask_cross_entropy(out_p.segmentation, mask) + losses.mask_cross_entropy(
-            out_s.segmentation, mask
-        )
+        seg = losses.mask_cross_entropy(
+            out_p.segmentation, mask, region_weight
+        ) + losses.mask_cross_entropy(out_s.segmentation, mask, region_weight)
         dice = torch.zeros((), device=device)
         if config.w_mask_dice > 0:  # off by default (TrainConfig): skip it on the hot path
             dice = losses.mask_dice(out_p.segmentation, mask) + losses.mask_dice(
                 out_s.segmentation, mask
             )
-        coarse = losses.coarse_mask_cross_entropy(out_p.masks, mask)
+        coarse = losses.coarse_mask_cross_entropy(out_p.masks, mask, region_weight)
         semantic = losses.semantic_code(ws_s, ws_p)
         attr = projection_loss(raw.attribute_mapper.strengths(ws_p), attrs)
         targets = torch.full_like(attrs, float("nan"))
@@ -189,7 +199,9 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         out_e = raw.generator(raw.attribute_mapper.edit(ws_src, targets))
         edit = losses.reconstruction(
             out_e.image, flipped.image.to(device)
-        ) + 0.5 * losses.mask_cross_entropy(out_e.segmentation, flipped.mask.to(device))
+        ) + 0.5 * losses.mask_cross_entropy(
+            out_e.segmentation, flipped.mask.to(device), region_weight
+        )
         edit_delta = losses.edit_delta(
             out_e.image, source.detach(), flipped.image.to(device), photo
         )

@@ -36,9 +36,28 @@ def reconstruction(image: torch.Tensor, target: torch.Tensor, scales: int = 3) -
     return loss / scales
 
 
-def mask_cross_entropy(segmentation: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """Cross-entropy of segmentation logits [B, R, H, W] against region ids [B, H, W]."""
-    return F.cross_entropy(segmentation, mask)
+def mask_cross_entropy(
+    segmentation: torch.Tensor, mask: torch.Tensor, weight: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Cross-entropy of segmentation logits [B, R, H, W] against region ids [B, H, W], with
+    an optional weight per region [R] (see `region_weights`)."""
+    return F.cross_entropy(segmentation, mask, weight=weight)
+
+
+def region_weights(
+    mask: torch.Tensor, num_regions: int, power: float = 0.5, max_weight: float = 10.0
+) -> torch.Tensor:
+    """Per-region cross-entropy weights [R] from region ids [N, H, W]: share ** -power,
+    scaled so that the mean weight over the pixels is 1, then clipped to `max_weight`.
+
+    Plain cross-entropy is a mean over pixels, so brows, eyes and earrings (0.02-0.3% of
+    the pixels) hardly count, while mIoU counts every region alike. power 0 gives ones.
+    """
+    count = torch.bincount(mask.flatten(), minlength=num_regions).double()
+    share = (count / count.sum()).clamp_min(1e-5)  # a region never seen gets the cap
+    weight = share.pow(-power)
+    weight = weight / (share * weight).sum()
+    return weight.clamp(max=max_weight).float()
 
 
 def mask_dice(segmentation: torch.Tensor, mask: torch.Tensor, eps: float = 1.0) -> torch.Tensor:
@@ -57,11 +76,17 @@ def mask_dice(segmentation: torch.Tensor, mask: torch.Tensor, eps: float = 1.0) 
     return 1 - dice[present].mean()
 
 
-def coarse_mask_cross_entropy(masks: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+def coarse_mask_cross_entropy(
+    masks: torch.Tensor, mask: torch.Tensor, weight: torch.Tensor | None = None
+) -> torch.Tensor:
     """Supervise the generator's coarse softmax masks [B, R, g, g] with the region ids,
-    downsampled by area (SemanticStyleGAN's masks must mean the regions, not just the render)."""
+    downsampled by area (SemanticStyleGAN's masks must mean the regions, not just the render).
+    An optional weight per region [R] weighs each target region as in `mask_cross_entropy`."""
     target = F.one_hot(mask, masks.shape[1]).permute(0, 3, 1, 2).float()
     target = F.adaptive_avg_pool2d(target, masks.shape[-1])
+    if weight is not None:
+        target = target * weight.view(1, -1, 1, 1)
+        return -(target * torch.log(masks.clamp_min(1e-6))).sum() / target.sum()
     return -(target * torch.log(masks.clamp_min(1e-6))).sum(1).mean()
 
 

@@ -59,6 +59,26 @@ def test_mask_dice_counts_a_small_region_like_a_large_one():
     assert losses.mask_cross_entropy(missed, mask).item() < 0.4
 
 
+def test_region_weights_make_a_small_region_count_in_cross_entropy():
+    mask = torch.zeros(4, 16, 16, dtype=torch.long)
+    mask[:, :2, :2] = 1  # 4 of 256 pixels
+    weight = losses.region_weights(mask, 3, power=0.5, max_weight=10.0)
+    share = torch.tensor([252 / 256, 4 / 256])
+    assert (share * weight[:2]).sum().item() == pytest.approx(1.0, abs=0.01)  # pixel mean ~1
+    assert weight[1] / weight[0] == pytest.approx((share[0] / share[1]).sqrt().item(), rel=1e-3)
+    assert weight[2].item() == 10.0  # a region never seen gets the cap
+    assert torch.allclose(losses.region_weights(mask, 3, power=0.0), torch.ones(3), atol=1e-4)
+    missed = torch.zeros(4, 3, 16, 16)
+    missed[:, 0] = 5.0  # all background: the small region is lost
+    plain = losses.mask_cross_entropy(missed, mask).item()
+    balanced = losses.mask_cross_entropy(missed, mask, weight).item()
+    assert balanced > 4 * plain
+    coarse = missed.softmax(1)
+    assert losses.coarse_mask_cross_entropy(coarse, mask, weight) > 4 * (
+        losses.coarse_mask_cross_entropy(coarse, mask)
+    )
+
+
 def test_semantic_code_does_not_move_the_photo_code():
     photo = torch.randn(2, 27, 4, requires_grad=True)
     sketch = torch.randn(2, 27, 4, requires_grad=True)
