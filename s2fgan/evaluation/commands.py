@@ -34,7 +34,10 @@ def load_evaluators(folder: Path | None = None):
 def eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "model",
-        help=f"a saved pipeline folder, or '{ORACLE}' (the engine's ground truth as a stand-in)",
+        help=(
+            f"a saved pipeline folder, a Hub repo id, or '{ORACLE}' (the engine's ground truth "
+            "as a stand-in)"
+        ),
     )
     parser.add_argument("--out", type=Path, required=True, help="results JSON to write")
     parser.add_argument("--plots", type=Path, help="folder for the plots (optional)")
@@ -53,13 +56,16 @@ def _model(name: str, config):
 
         seeds = list(HELDOUT_SEEDS)[: config.num_portraits]
         return OracleModel(SyntheticPortraits(config.resolution), seeds)
-    folder = Path(name)
-    if not folder.is_dir():
-        raise UserError(f"{name!r} is neither '{ORACLE}' nor a pipeline folder")
     from s2fgan.evaluation.pipeline_model import PipelineModel
     from s2fgan.hub.loading import load_pipeline
 
-    return PipelineModel(load_pipeline(folder), config.resolution)  # UserError if not one
+    try:
+        pipe = load_pipeline(name)  # a folder, or a Hub repo id (or the cache, offline)
+    except UserError as error:
+        raise UserError(
+            f"{name!r} is neither '{ORACLE}' nor a pipeline folder or Hub repo id: {error}"
+        ) from None
+    return PipelineModel(pipe, config.resolution)
 
 
 def run_eval(args: argparse.Namespace) -> int:

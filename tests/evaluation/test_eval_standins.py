@@ -86,6 +86,10 @@ def test_eval_command_refuses_bad_input(tmp_path, capsys):
     assert main(["eval", "oracle", "--out", str(tmp_path / "r.txt")]) == 1
     assert "must be a .json file" in capsys.readouterr().err
     assert main(["eval", str(tmp_path / "missing"), "--out", str(tmp_path / "r.json")]) == 1
-    assert "neither 'oracle' nor a pipeline folder" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "neither 'oracle' nor a pipeline folder or Hub repo id: no folder" in err
+    (tmp_path / "empty").mkdir()  # a folder, but no pipeline in it
+    assert main(["eval", str(tmp_path / "empty"), "--out", str(tmp_path / "r.json")]) == 1
+    assert "neither 'oracle' nor a pipeline folder or Hub repo id" in capsys.readouterr().err
     assert main(["eval", "oracle", "--num", "1", "--out", str(tmp_path / "r.json")]) == 1
     assert "num_portraits" in capsys.readouterr().err
