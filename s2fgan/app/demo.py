@@ -113,7 +113,7 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
                                     seed = gr.Number(
                                         label="Donor seed", value=1, precision=0, minimum=0
                                     )
-                                    dice = gr.Button("🎲 New donor", elem_id="dice")
+                                    dice = gr.Button("New random donor", elem_id="dice")
                             with gr.Tab("Donor sketch"):
                                 donor_sketch = image_upload("Donor sketch")
                             with gr.Tab("Donor photo"):

@@ -235,7 +235,7 @@ class Handlers:
         """Take the chosen regions from the donor, keep the slider edits."""
         _require_portrait(session)
         if session.donor is None:
-            raise gr.Error("Choose a donor first: roll the dice or upload a donor.")
+            raise gr.Error('Choose a donor first: press "New random donor" or upload a donor.')
         if not regions:
             raise gr.Error("Tick at least one region to swap.")
         unknown = [r for r in regions if r not in REGIONS]
