@@ -163,7 +163,8 @@ def test_max_minutes_stops_with_a_checkpoint_and_final_networks(tmp_path):
 
     from s2fgan.training.loop import train
 
-    # (and the optional paths: edited faces meet the discriminator; weighted edit sampling)
+    # (and the optional paths: edited faces meet the discriminator; weighted edit sampling;
+    # region-balanced mask losses)
     config = replace(
         TINY,
         out_dir=str(tmp_path / "run"),
@@ -171,6 +172,7 @@ def test_max_minutes_stops_with_a_checkpoint_and_final_networks(tmp_path):
         max_minutes=1e-6,
         adversarial_edits=True,
         edit_weights={"Narrow_Eyes": 3.0},
+        mask_balance=0.5,
     )
     final = train(config, progress=False)
     assert json.loads((tmp_path / "run/checkpoint/step.json").read_text())["step"] == 1
