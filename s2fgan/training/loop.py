@@ -117,14 +117,6 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         chunk_size=config.batch_size,
     )
     nets = Networks(config)
-    region_weight = None
-    if config.mask_balance > 0:
-        num_regions = nets.generator.config.num_regions
-        shares_of = engine.render(range(256)).mask
-        region_weight = losses.region_weights(
-            shares_of, num_regions, config.mask_balance, config.mask_balance_max
-        )
-        logger.info("region weights of the mask losses: %s", region_weight.tolist())
     if nets.generator.resolution != config.resolution:
         raise ValueError(
             f"generator renders {nets.generator.resolution}px but resolution is "
@@ -149,8 +141,16 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     (out / "config.json").write_text(json.dumps(asdict(config), indent=2))
 
     device = accelerator.device
-    if region_weight is not None:
-        region_weight = region_weight.to(device)
+    region_weight = None  # plain cross-entropy
+    if config.mask_balance > 0:
+        sample_mask = engine.render(range(256)).mask  # region shares of training portraits
+        region_weight = losses.region_weights(
+            sample_mask,
+            raw.generator.config.num_regions,
+            config.mask_balance,
+            config.mask_balance_max,
+        ).to(device)
+        logger.info("region weights of the mask losses: %s", region_weight.tolist())
     rng = torch.Generator().manual_seed(config.seed + step)
     bar = tqdm(
         range(step, config.steps),

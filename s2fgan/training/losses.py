@@ -84,10 +84,11 @@ def coarse_mask_cross_entropy(
     An optional weight per region [R] weighs each target region as in `mask_cross_entropy`."""
     target = F.one_hot(mask, masks.shape[1]).permute(0, 3, 1, 2).float()
     target = F.adaptive_avg_pool2d(target, masks.shape[-1])
-    if weight is not None:
-        target = target * weight.view(1, -1, 1, 1)
-        return -(target * torch.log(masks.clamp_min(1e-6))).sum() / target.sum()
-    return -(target * torch.log(masks.clamp_min(1e-6))).sum(1).mean()
+    log_masks = torch.log(masks.clamp_min(1e-6))
+    if weight is None:
+        return -(target * log_masks).sum(1).mean()
+    target = target * weight.view(1, -1, 1, 1)
+    return -(target * log_masks).sum() / target.sum()
 
 
 def edit_delta(
