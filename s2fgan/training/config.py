@@ -18,6 +18,14 @@ class TrainConfig:
     lr_d: float = 1e-3
     clip_grad: float = 5.0  # gradient norm clipping of both sides (a run at 2e-3 blew up)
     max_minutes: float = 0.0  # > 0: stop (checkpoint and export) after this wall time
+    # fine-tuning: a saved SketchToFacePipeline folder whose generator, mapping, encoders and
+    # attribute mapper start the run (the discriminators start fresh); init_step is the step
+    # those weights were trained to, so step numbers and training seeds continue after it
+    init_from: str = ""
+    init_step: int = 0
+    # the first d_warmup_steps steps of a run train the discriminators only, so that fresh
+    # ones (init_from) learn real faces and attributes before the generator hears from them
+    d_warmup_steps: int = 0
     betas: tuple[float, float] = (0.0, 0.99)
     ema_decay: float = 0.998
     r1_every: int = 4  # lazy R1 regularisation

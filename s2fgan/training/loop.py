@@ -69,6 +69,18 @@ class Networks(torch.nn.Module):
         return [p for p in self.parameters() if p not in skip]
 
 
+def start_from_pipeline(nets: Networks, folder: Path) -> None:
+    """Replace the generator-side networks by those of a saved SketchToFacePipeline folder
+    (their own configs win over TrainConfig's overrides); the discriminators stay fresh."""
+    if not (folder / "model_index.json").exists():
+        raise FileNotFoundError(f"init_from: {folder} has no model_index.json (not a pipeline)")
+    for name in ("generator", "mapping", "sketch_encoder", "image_encoder", "attribute_mapper"):
+        cls = type(getattr(nets, name))
+        setattr(nets, name, cls.from_pretrained(folder / name).train())
+    nets.latent_discriminator = LatentDomainDiscriminator(w_dim=nets.generator.config.w_dim)
+    logger.info("generator side initialised from %s", folder)
+
+
 def edit_sampling_weights(edit_weights: dict) -> torch.Tensor | None:
     """TrainConfig.edit_weights as one weight per attribute (None: uniform)."""
     if not edit_weights:
@@ -117,6 +129,8 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         chunk_size=config.batch_size,
     )
     nets = Networks(config)
+    if config.init_from:
+        start_from_pipeline(nets, Path(config.init_from))
     if nets.generator.resolution != config.resolution:
         raise ValueError(
             f"generator renders {nets.generator.resolution}px but resolution is "
@@ -132,7 +146,9 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     accelerator.register_for_checkpointing(ema.shadow)
 
     state_path = out / "checkpoint"
-    step = 0
+    step = config.init_step
+    if not 0 <= step < config.steps:
+        raise ValueError(f"init_step {step} must lie in [0, steps={config.steps})")
     if (state_path / "step.json").exists():
         accelerator.load_state(str(state_path))
         step = json.loads((state_path / "step.json").read_text())["step"]
@@ -173,81 +189,87 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         )
         attrs = batch.attributes.to(device)
 
-        # ---- generator side
-        ws_p = raw.image_encoder(photo)
-        ws_s = raw.sketch_encoder(sketch)
-        out_p, out_s = raw.generator(ws_p), raw.generator(ws_s)
-        rec = losses.reconstruction(out_p.image, photo) + losses.reconstruction(out_s.image, photo)
-        seg = losses.mask_cross_entropy(
-            out_p.segmentation, mask, region_weight
-        ) + losses.mask_cross_entropy(out_s.segmentation, mask, region_weight)
-        dice = torch.zeros((), device=device)
-        if config.w_mask_dice > 0:  # off by default (TrainConfig): skip it on the hot path
-            dice = losses.mask_dice(out_p.segmentation, mask) + losses.mask_dice(
-                out_s.segmentation, mask
+        # ---- generator side (forward only while the discriminators warm up)
+        g_trains = step >= config.init_step + config.d_warmup_steps
+        with torch.set_grad_enabled(g_trains):
+            ws_p = raw.image_encoder(photo)
+            ws_s = raw.sketch_encoder(sketch)
+            out_p, out_s = raw.generator(ws_p), raw.generator(ws_s)
+            rec = losses.reconstruction(out_p.image, photo)
+            rec = rec + losses.reconstruction(out_s.image, photo)
+            seg = losses.mask_cross_entropy(
+                out_p.segmentation, mask, region_weight
+            ) + losses.mask_cross_entropy(out_s.segmentation, mask, region_weight)
+            dice = torch.zeros((), device=device)
+            if config.w_mask_dice > 0:  # off by default (TrainConfig): skip it on the hot path
+                dice = losses.mask_dice(out_p.segmentation, mask) + losses.mask_dice(
+                    out_s.segmentation, mask
+                )
+            coarse = losses.coarse_mask_cross_entropy(out_p.masks, mask, region_weight)
+            semantic = losses.semantic_code(ws_s, ws_p)
+            attr = projection_loss(raw.attribute_mapper.strengths(ws_p), attrs)
+            targets = torch.full_like(attrs, float("nan"))
+            rows = torch.arange(len(batch), device=device)
+            j = edit_j.to(device)
+            targets[rows, j] = -attrs[rows, j] * config.edit_strength
+            on_sketch = (torch.rand(len(batch), generator=rng) < config.edit_on_sketch).to(device)
+            ws_src = torch.where(on_sketch[:, None, None], ws_s, ws_p)
+            source = torch.where(on_sketch[:, None, None, None], out_s.image, out_p.image)
+            out_e = raw.generator(raw.attribute_mapper.edit(ws_src, targets))
+            edit = losses.reconstruction(
+                out_e.image, flipped.image.to(device)
+            ) + 0.5 * losses.mask_cross_entropy(
+                out_e.segmentation, flipped.mask.to(device), region_weight
             )
-        coarse = losses.coarse_mask_cross_entropy(out_p.masks, mask, region_weight)
-        semantic = losses.semantic_code(ws_s, ws_p)
-        attr = projection_loss(raw.attribute_mapper.strengths(ws_p), attrs)
-        targets = torch.full_like(attrs, float("nan"))
-        rows = torch.arange(len(batch), device=device)
-        j = edit_j.to(device)
-        targets[rows, j] = -attrs[rows, j] * config.edit_strength
-        on_sketch = (torch.rand(len(batch), generator=rng) < config.edit_on_sketch).to(device)
-        ws_src = torch.where(on_sketch[:, None, None], ws_s, ws_p)
-        source = torch.where(on_sketch[:, None, None, None], out_s.image, out_p.image)
-        out_e = raw.generator(raw.attribute_mapper.edit(ws_src, targets))
-        edit = losses.reconstruction(
-            out_e.image, flipped.image.to(device)
-        ) + 0.5 * losses.mask_cross_entropy(
-            out_e.segmentation, flipped.mask.to(device), region_weight
-        )
-        edit_delta = losses.edit_delta(
-            out_e.image, source.detach(), flipped.image.to(device), photo
-        )
-        # the discriminator has its attribute head when w_edit_class > 0 (Networks) or when
-        # config.discriminator asks for one; both sides below ask the same question
-        has_head = raw.discriminator.attribute_head is not None
-        edit_class = torch.zeros((), device=device)
-        if has_head:
-            _, edit_logits = raw.discriminator.classify(out_e.image, out_e.segmentation.softmax(1))
-            edit_class = losses.attribute_classification(
-                edit_logits[rows, j], (targets[rows, j] > 0).float()
+            edit_delta = losses.edit_delta(
+                out_e.image, source.detach(), flipped.image.to(device), photo
             )
-        z = raw.mapping.sample_z(config.batch_size, rng).to(device)
-        out_z = raw.generator(raw.mapping(z))
-        # Random and sketch faces meet the discriminator: L1 alone makes a face the blurred
-        # mean of the photos its code could come from. `adversarial_edits` adds the edited
-        # faces; it did not help (TrainConfig).
-        fakes = [out_z, out_s] + ([out_e] if config.adversarial_edits else [])
-        fake_image = torch.cat([o.image for o in fakes])
-        fake_seg = torch.cat([o.segmentation for o in fakes]).softmax(1)
-        fake_logits = raw.discriminator(fake_image, fake_seg)
-        adv = losses.generator_adversarial(fake_logits)
-        domain = losses.domain_classification(
-            raw.latent_discriminator(grad_reverse(ws_s, 1.0)),
-            raw.latent_discriminator(ws_p.detach()),
-        )
-        total = (
-            config.w_reconstruction * rec
-            + config.w_mask * seg
-            + config.w_mask_dice * dice
-            + config.w_coarse_mask * coarse
-            + config.w_semantic * semantic
-            + config.w_attribute * attr
-            + config.w_edit * edit
-            + config.w_edit_delta * edit_delta
-            + config.w_edit_class * edit_class
-            + config.w_adversarial * adv
-            + config.w_domain * domain
-        )
-        opt_g.zero_grad(set_to_none=True)
-        accelerator.backward(total)
+            # the discriminator has its attribute head when w_edit_class > 0 (Networks) or when
+            # config.discriminator asks for one; both sides below ask the same question
+            has_head = raw.discriminator.attribute_head is not None
+            edit_class = torch.zeros((), device=device)
+            if has_head:
+                _, edit_logits = raw.discriminator.classify(
+                    out_e.image, out_e.segmentation.softmax(1)
+                )
+                edit_class = losses.attribute_classification(
+                    edit_logits[rows, j], (targets[rows, j] > 0).float()
+                )
+            z = raw.mapping.sample_z(config.batch_size, rng).to(device)
+            out_z = raw.generator(raw.mapping(z))
+            # Random and sketch faces meet the discriminator: L1 alone makes a face the blurred
+            # mean of the photos its code could come from. `adversarial_edits` adds the edited
+            # faces; it did not help (TrainConfig).
+            fakes = [out_z, out_s] + ([out_e] if config.adversarial_edits else [])
+            fake_image = torch.cat([o.image for o in fakes])
+            fake_seg = torch.cat([o.segmentation for o in fakes]).softmax(1)
+            fake_logits = raw.discriminator(fake_image, fake_seg)
+            adv = losses.generator_adversarial(fake_logits)
+            domain = losses.domain_classification(
+                raw.latent_discriminator(grad_reverse(ws_s, 1.0)),
+                raw.latent_discriminator(ws_p.detach()),
+            )
+            total = (
+                config.w_reconstruction * rec
+                + config.w_mask * seg
+                + config.w_mask_dice * dice
+                + config.w_coarse_mask * coarse
+                + config.w_semantic * semantic
+                + config.w_attribute * attr
+                + config.w_edit * edit
+                + config.w_edit_delta * edit_delta
+                + config.w_edit_class * edit_class
+                + config.w_adversarial * adv
+                + config.w_domain * domain
+            )
         if not torch.isfinite(total):
             raise FloatingPointError(f"generator loss is {total.item()} at step {step + 1}")
-        accelerator.clip_grad_norm_(g_params, config.clip_grad)
-        opt_g.step()
-        ema.update(raw.generator, decay=min(config.ema_decay, (1 + step) / (10 + step)))
+        if g_trains:
+            opt_g.zero_grad(set_to_none=True)
+            accelerator.backward(total)
+            accelerator.clip_grad_norm_(g_params, config.clip_grad)
+            opt_g.step()
+            ema.update(raw.generator, decay=min(config.ema_decay, (1 + step) / (10 + step)))
 
         # ---- discriminator side
         real_seg = F.one_hot(mask, out_z.segmentation.shape[1]).permute(0, 3, 1, 2).float()

@@ -177,3 +177,39 @@ def test_max_minutes_stops_with_a_checkpoint_and_final_networks(tmp_path):
     final = train(config, progress=False)
     assert json.loads((tmp_path / "run/checkpoint/step.json").read_text())["step"] == 1
     assert (final / "generator" / "config.json").exists()
+
+
+def test_fine_tuning_starts_from_a_pipeline_and_warms_the_discriminators_up_first(tmp_path):
+    from dataclasses import replace
+
+    from s2fgan.models.region_generator import RegionGenerator
+    from s2fgan.training.commands import export_pipeline
+    from s2fgan.training.loop import train
+
+    base = export_pipeline(
+        train(replace(TINY, out_dir=str(tmp_path / "base"), steps=2), progress=False),
+        tmp_path / "pipe",
+    )
+    before = RegionGenerator.from_pretrained(base / "generator").state_dict()
+    tune = replace(
+        TINY,
+        out_dir=str(tmp_path / "tune"),
+        init_from=str(base),
+        init_step=2,
+        d_warmup_steps=2,
+        steps=4,
+        generator={},  # the pipeline's own configs win over these
+    )
+    final = train(tune, progress=False)
+    lines = [json.loads(x) for x in (tmp_path / "tune/metrics.jsonl").read_text().splitlines()]
+    assert [x["step"] for x in lines] == [3, 4]  # numbering (and seeds) go on from init_step
+    warmed = RegionGenerator.from_pretrained(final / "generator").state_dict()
+    assert all(torch.equal(before[k], warmed[k]) for k in before)  # only D trained so far
+    final = train(replace(tune, steps=5), progress=False)  # resumes; the generator trains now
+    tuned = RegionGenerator.from_pretrained(final / "generator").state_dict()
+    assert not all(torch.equal(before[k], tuned[k]) for k in before)
+
+    with pytest.raises(ValueError, match="init_step 5 must lie in"):
+        train(replace(tune, out_dir=str(tmp_path / "x"), init_step=5), progress=False)
+    with pytest.raises(FileNotFoundError, match="has no model_index.json"):
+        train(replace(tune, out_dir=str(tmp_path / "y"), init_from=str(tmp_path)), progress=False)
