@@ -35,6 +35,7 @@ _FLAGS = (
     "w_attribute",
     "w_edit",
     "w_edit_delta",
+    "w_edit_class",
     "w_adversarial",
     "w_domain",
 )

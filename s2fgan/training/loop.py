@@ -227,6 +227,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             # the discriminator has its attribute head when w_edit_class > 0 (Networks) or when
             # config.discriminator asks for one; both sides below ask the same question
             has_head = raw.discriminator.attribute_head is not None
+            uses_d = has_head or config.w_adversarial > 0
             edit_class = torch.zeros((), device=device)
             if has_head:
                 _, edit_logits = raw.discriminator.classify(
@@ -235,16 +236,19 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
                 edit_class = losses.attribute_classification(
                     edit_logits[rows, j], (targets[rows, j] > 0).float()
                 )
-            z = raw.mapping.sample_z(config.batch_size, rng).to(device)
-            out_z = raw.generator(raw.mapping(z))
-            # Random and sketch faces meet the discriminator: L1 alone makes a face the blurred
-            # mean of the photos its code could come from. `adversarial_edits` adds the edited
-            # faces; it did not help (TrainConfig).
-            fakes = [out_z, out_s] + ([out_e] if config.adversarial_edits else [])
-            fake_image = torch.cat([o.image for o in fakes])
-            fake_seg = torch.cat([o.segmentation for o in fakes]).softmax(1)
-            fake_logits = raw.discriminator(fake_image, fake_seg)
-            adv = losses.generator_adversarial(fake_logits)
+            # a run with neither an adversarial term nor an attribute head skips D altogether
+            adv = torch.zeros((), device=device)
+            if uses_d:
+                z = raw.mapping.sample_z(config.batch_size, rng).to(device)
+                out_z = raw.generator(raw.mapping(z))
+                # Random and sketch faces meet the discriminator: L1 alone makes a face the blurred
+                # mean of the photos its code could come from. `adversarial_edits` adds the edited
+                # faces; it did not help (TrainConfig).
+                fakes = [out_z, out_s] + ([out_e] if config.adversarial_edits else [])
+                fake_image = torch.cat([o.image for o in fakes])
+                fake_seg = torch.cat([o.segmentation for o in fakes]).softmax(1)
+                fake_logits = raw.discriminator(fake_image, fake_seg)
+                adv = losses.generator_adversarial(fake_logits)
             domain = losses.domain_classification(
                 raw.latent_discriminator(grad_reverse(ws_s, 1.0)),
                 raw.latent_discriminator(ws_p.detach()),
@@ -272,24 +276,25 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             ema.update(raw.generator, decay=min(config.ema_decay, (1 + step) / (10 + step)))
 
         # ---- discriminator side
-        real_seg = F.one_hot(mask, out_z.segmentation.shape[1]).permute(0, 3, 1, 2).float()
-        lazy_r1 = config.r1_every > 0 and step % config.r1_every == 0
-        real_image = photo.detach().requires_grad_(lazy_r1)
-        real_seg = real_seg.requires_grad_(lazy_r1)
-        real_logits, real_attr_logits = raw.discriminator.classify(real_image, real_seg)
-        fake_logits = raw.discriminator(fake_image.detach(), fake_seg.detach())
-        d_loss = losses.discriminator_adversarial(real_logits, fake_logits)
-        d_class = torch.zeros((), device=device)
-        if has_head:
-            d_class = losses.attribute_classification(real_attr_logits, (attrs > 0).float())
-            d_loss = d_loss + config.w_d_class * d_class
-        if lazy_r1:
-            r1 = losses.r1_penalty(real_logits, [real_image, real_seg])
-            d_loss = d_loss + 0.5 * config.r1_gamma * config.r1_every * r1
-        opt_d.zero_grad(set_to_none=True)
-        accelerator.backward(d_loss)
-        accelerator.clip_grad_norm_(d_params, config.clip_grad)
-        opt_d.step()
+        d_loss = d_class = torch.zeros((), device=device)
+        if uses_d:
+            real_seg = F.one_hot(mask, out_z.segmentation.shape[1]).permute(0, 3, 1, 2).float()
+            lazy_r1 = config.r1_every > 0 and step % config.r1_every == 0
+            real_image = photo.detach().requires_grad_(lazy_r1)
+            real_seg = real_seg.requires_grad_(lazy_r1)
+            real_logits, real_attr_logits = raw.discriminator.classify(real_image, real_seg)
+            fake_logits = raw.discriminator(fake_image.detach(), fake_seg.detach())
+            d_loss = losses.discriminator_adversarial(real_logits, fake_logits)
+            if has_head:
+                d_class = losses.attribute_classification(real_attr_logits, (attrs > 0).float())
+                d_loss = d_loss + config.w_d_class * d_class
+            if lazy_r1:
+                r1 = losses.r1_penalty(real_logits, [real_image, real_seg])
+                d_loss = d_loss + 0.5 * config.r1_gamma * config.r1_every * r1
+            opt_d.zero_grad(set_to_none=True)
+            accelerator.backward(d_loss)
+            accelerator.clip_grad_norm_(d_params, config.clip_grad)
+            opt_d.step()
 
         figures = {
             "step": step + 1,
