@@ -1,6 +1,6 @@
 """README grid: held-out sketch -> portrait -> slider edits -> region swaps, one row per face.
 
-    python benchmarks/showcase.py weights_card/s2fgan-synth-128 --scale 2
+python benchmarks/showcase.py weights_card/s2fgan-synth-128 --scale 2
 """
 
 from __future__ import annotations

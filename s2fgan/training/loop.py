@@ -70,14 +70,18 @@ class Networks(torch.nn.Module):
 
 
 def start_from_pipeline(nets: Networks, folder: Path) -> None:
-    """Replace the generator-side networks by those of a saved SketchToFacePipeline folder
-    (their own configs win over TrainConfig's overrides); the discriminators stay fresh."""
-    if not (folder / "model_index.json").exists():
-        raise FileNotFoundError(f"init_from: {folder} has no model_index.json (not a pipeline)")
+    """Replace the generator-side networks by those of a saved SketchToFacePipeline folder or
+    a run's OUT/final (their own configs win over TrainConfig's overrides), and the image
+    discriminator by the folder's `discriminator` when it has one; else it starts fresh."""
+    if not (folder / "generator" / "config.json").exists():
+        raise FileNotFoundError(f"init_from: {folder} has no generator/config.json")
     for name in ("generator", "mapping", "sketch_encoder", "image_encoder", "attribute_mapper"):
         cls = type(getattr(nets, name))
         setattr(nets, name, cls.from_pretrained(folder / name).train())
     nets.latent_discriminator = LatentDomainDiscriminator(w_dim=nets.generator.config.w_dim)
+    if (folder / "discriminator" / "config.json").exists():  # a run's OUT/final has it
+        nets.discriminator = DualBranchDiscriminator.from_pretrained(folder / "discriminator")
+        nets.discriminator.train()
     logger.info("generator side initialised from %s", folder)
 
 
@@ -112,7 +116,8 @@ def _counterfactual(engine, batch, rng: torch.Generator, weights: torch.Tensor |
 
 
 def train(config: TrainConfig, progress: bool = True) -> Path:
-    """Train, checkpoint and return the folder with the final networks (OUT/final)."""
+    """Train, checkpoint and return the folder with the final networks (OUT/final): the
+    pipeline's components and the image discriminator."""
     from accelerate import Accelerator
     from accelerate.utils import set_seed
 
@@ -334,7 +339,15 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     final = out / "final"
     if accelerator.is_main_process:
         ema.shadow.save_pretrained(final / "generator")
-        for name in ("mapping", "sketch_encoder", "image_encoder", "attribute_mapper"):
+        # the discriminator is no pipeline component; it is kept so that a fine-tune
+        # (init_from) does not start with a blind one
+        for name in (
+            "mapping",
+            "sketch_encoder",
+            "image_encoder",
+            "attribute_mapper",
+            "discriminator",
+        ):
             getattr(raw, name).save_pretrained(final / name)
     return final
 

@@ -182,14 +182,18 @@ def test_max_minutes_stops_with_a_checkpoint_and_final_networks(tmp_path):
 def test_fine_tuning_starts_from_a_pipeline_and_warms_the_discriminators_up_first(tmp_path):
     from dataclasses import replace
 
+    from s2fgan.models.discriminators import DualBranchDiscriminator
     from s2fgan.models.region_generator import RegionGenerator
     from s2fgan.training.commands import export_pipeline
-    from s2fgan.training.loop import train
+    from s2fgan.training.loop import Networks, start_from_pipeline, train
 
-    base = export_pipeline(
-        train(replace(TINY, out_dir=str(tmp_path / "base"), steps=2), progress=False),
-        tmp_path / "pipe",
-    )
+    base_final = train(replace(TINY, out_dir=str(tmp_path / "base"), steps=2), progress=False)
+    base = export_pipeline(base_final, tmp_path / "pipe")
+    # a run's OUT/final keeps its discriminator too, and a fine-tune from it takes it over
+    nets = Networks(TINY)
+    start_from_pipeline(nets, base_final)
+    saved = DualBranchDiscriminator.from_pretrained(base_final / "discriminator").state_dict()
+    assert all(torch.equal(saved[k], v) for k, v in nets.discriminator.state_dict().items())
     before = RegionGenerator.from_pretrained(base / "generator").state_dict()
     tune = replace(
         TINY,
@@ -211,5 +215,5 @@ def test_fine_tuning_starts_from_a_pipeline_and_warms_the_discriminators_up_firs
 
     with pytest.raises(ValueError, match="init_step 5 must lie in"):
         train(replace(tune, out_dir=str(tmp_path / "x"), init_step=5), progress=False)
-    with pytest.raises(FileNotFoundError, match="has no model_index.json"):
+    with pytest.raises(FileNotFoundError, match="has no generator/config.json"):
         train(replace(tune, out_dir=str(tmp_path / "y"), init_from=str(tmp_path)), progress=False)
