@@ -18,13 +18,17 @@ class TrainConfig:
     lr_d: float = 1e-3
     clip_grad: float = 5.0  # gradient norm clipping of both sides (a run at 2e-3 blew up)
     max_minutes: float = 0.0  # > 0: stop (checkpoint and export) after this wall time
-    # fine-tuning: a saved SketchToFacePipeline folder whose generator, mapping, encoders and
-    # attribute mapper start the run (the discriminators start fresh); init_step is the step
-    # those weights were trained to, so step numbers and training seeds continue after it
+    # fine-tuning: a saved SketchToFacePipeline folder (or a run's OUT/final, which also holds
+    # the image discriminator) whose networks start the run; init_step is the step those
+    # weights were trained to, so step numbers and training seeds continue after it. With a
+    # fresh discriminator it costs quality: 34.5-min fine-tunes of the default weights (no
+    # saved discriminator) all scored below them (fd 859 -> 1216-1302, attr_success mean
+    # 0.842 -> 0.73-0.80; issue 4, stop 16): the attribute head needs ~2000 steps to learn.
     init_from: str = ""
     init_step: int = 0
     # the first d_warmup_steps steps of a run train the discriminators only, so that fresh
     # ones (init_from) learn real faces and attributes before the generator hears from them
+    # (150 steps left the attribute head's loss at 0.67, against 0.15 late in a full run)
     d_warmup_steps: int = 0
     betas: tuple[float, float] = (0.0, 0.99)
     ema_decay: float = 0.998
@@ -41,7 +45,9 @@ class TrainConfig:
     # region-balanced mask cross-entropy: each region weighs share ** -mask_balance (mean
     # pixel weight 1, capped at mask_balance_max), shares measured on 256 training portraits.
     # Off (0): a 135-min run with 0.5 (and the edit_weights below) raised sketch_miou 0.532 ->
-    # 0.590 (hat 0.05 -> 0.62) but lowered attr_success mean 0.842 -> 0.685 (issue 4, stop 15).
+    # 0.590 (hat 0.05 -> 0.62) but lowered attr_success mean 0.842 -> 0.685 (issue 4, stop 15);
+    # alone, in two fine-tunes of the same length, 0.5 gave sketch_miou 0.569 vs 0.525 and
+    # attr_success mean 0.728 vs 0.785 (Smiling 0.68 vs 0.90; stop 16).
     mask_balance: float = 0.0
     mask_balance_max: float = 10.0
     w_semantic: float = 1.0  # S2FGAN semantic-level sketch loss
