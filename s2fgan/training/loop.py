@@ -45,6 +45,16 @@ from s2fgan.training.ema import EMA
 logger = logging.getLogger(__name__)
 
 
+# the networks a SketchToFacePipeline is made of (its model_index.json), as named in Networks
+PIPELINE_COMPONENTS = (
+    "generator",
+    "mapping",
+    "sketch_encoder",
+    "image_encoder",
+    "attribute_mapper",
+)
+
+
 class Networks(torch.nn.Module):
     """Every trained network, so that Accelerate prepares and checkpoints them together."""
 
@@ -75,7 +85,7 @@ def start_from_pipeline(nets: Networks, folder: Path) -> None:
     discriminator by the folder's `discriminator` when it has one; else it starts fresh."""
     if not (folder / "generator" / "config.json").exists():
         raise FileNotFoundError(f"init_from: {folder} has no generator/config.json")
-    for name in ("generator", "mapping", "sketch_encoder", "image_encoder", "attribute_mapper"):
+    for name in PIPELINE_COMPONENTS:
         cls = type(getattr(nets, name))
         setattr(nets, name, cls.from_pretrained(folder / name).train())
     nets.latent_discriminator = LatentDomainDiscriminator(w_dim=nets.generator.config.w_dim)
@@ -172,6 +182,11 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             config.mask_balance_max,
         ).to(device)
         logger.info("region weights of the mask losses: %s", region_weight.tolist())
+    # the discriminator has its attribute head when w_edit_class > 0 (Networks) or when
+    # config.discriminator asks for one; both sides of a step ask the same question
+    has_head = raw.discriminator.attribute_head is not None
+    # a run with neither an adversarial term nor an attribute head skips D altogether
+    uses_d = has_head or config.w_adversarial > 0
     rng = torch.Generator().manual_seed(config.seed + step)
     bar = tqdm(
         range(step, config.steps),
@@ -229,10 +244,6 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             edit_delta = losses.edit_delta(
                 out_e.image, source.detach(), flipped.image.to(device), photo
             )
-            # the discriminator has its attribute head when w_edit_class > 0 (Networks) or when
-            # config.discriminator asks for one; both sides below ask the same question
-            has_head = raw.discriminator.attribute_head is not None
-            uses_d = has_head or config.w_adversarial > 0
             edit_class = torch.zeros((), device=device)
             if has_head:
                 _, edit_logits = raw.discriminator.classify(
@@ -241,7 +252,6 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
                 edit_class = losses.attribute_classification(
                     edit_logits[rows, j], (targets[rows, j] > 0).float()
                 )
-            # a run with neither an adversarial term nor an attribute head skips D altogether
             adv = torch.zeros((), device=device)
             if uses_d:
                 z = raw.mapping.sample_z(config.batch_size, rng).to(device)
@@ -338,17 +348,11 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
 
     final = out / "final"
     if accelerator.is_main_process:
-        ema.shadow.save_pretrained(final / "generator")
         # the discriminator is no pipeline component; it is kept so that a fine-tune
         # (init_from) does not start with a blind one
-        for name in (
-            "mapping",
-            "sketch_encoder",
-            "image_encoder",
-            "attribute_mapper",
-            "discriminator",
-        ):
-            getattr(raw, name).save_pretrained(final / name)
+        for name in (*PIPELINE_COMPONENTS, "discriminator"):
+            network = ema.shadow if name == "generator" else getattr(raw, name)
+            network.save_pretrained(final / name)
     return final
 
 
