@@ -21,6 +21,8 @@ _FLAGS = (
     "d_warmup_steps",
     "lr",
     "lr_d",
+    "lr_decay_tail",
+    "lr_final",
     "seed",
     "out_dir",
     "log_every",

@@ -31,6 +31,11 @@ class TrainConfig:
     # (after 150 such steps the attribute head's loss was 0.59, ~730 steps later 0.47-0.54;
     # late in a full run it is 0.15)
     d_warmup_steps: int = 0
+    # the learning rates of both sides stay constant, then over the last lr_decay_tail of
+    # the run (by steps, or by --max-minutes when that ends it sooner) fall linearly to
+    # lr_final times their value (0: constant, as the default weights were trained)
+    lr_decay_tail: float = 0.0
+    lr_final: float = 0.05
     betas: tuple[float, float] = (0.0, 0.99)
     ema_decay: float = 0.998
     r1_every: int = 4  # lazy R1 regularisation

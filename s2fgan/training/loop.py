@@ -41,6 +41,7 @@ from s2fgan.models.region_generator import RegionGenerator
 from s2fgan.training import losses
 from s2fgan.training.config import TrainConfig
 from s2fgan.training.ema import EMA
+from s2fgan.training.schedule import lr_scale, run_progress
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +162,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     accelerator.register_for_checkpointing(ema.shadow)
 
     state_path = out / "checkpoint"
+    lr_scale(0.0, config.lr_decay_tail, config.lr_final)  # bad schedule values fail here
     step = config.init_step
     if not 0 <= step < config.steps:
         raise ValueError(f"init_step {step} must lie in [0, steps={config.steps})")
@@ -208,6 +210,15 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             batch.mask.to(device),
         )
         attrs = batch.attributes.to(device)
+
+        scale = lr_scale(
+            run_progress(step, config.steps, (time.time() - start) / 60, config.max_minutes),
+            config.lr_decay_tail,
+            config.lr_final,
+        )
+        for opt, base in ((opt_g, config.lr), (opt_d, config.lr_d)):
+            for group in opt.param_groups:
+                group["lr"] = base * scale
 
         # ---- generator side (forward only while the discriminators warm up)
         g_trains = step >= config.init_step + config.d_warmup_steps
@@ -325,6 +336,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             "adv": adv.item(),
             "d": d_loss.item(),
             "domain": domain.item(),
+            "lr_scale": round(scale, 4),
             "seconds": round(time.time() - start, 1),
         }
         bar.set_postfix(

@@ -217,3 +217,25 @@ def test_fine_tuning_starts_from_a_pipeline_and_warms_the_discriminators_up_firs
         train(replace(tune, out_dir=str(tmp_path / "x"), init_step=5), progress=False)
     with pytest.raises(FileNotFoundError, match="has no generator/config.json"):
         train(replace(tune, out_dir=str(tmp_path / "y"), init_from=str(tmp_path)), progress=False)
+
+
+def test_the_learning_rate_is_constant_then_falls_linearly_over_the_tail(tmp_path):
+    from dataclasses import replace
+
+    from s2fgan.training.loop import train
+    from s2fgan.training.schedule import lr_scale, run_progress
+
+    assert lr_scale(0.5, tail=0.0, final=0.05) == 1.0
+    assert lr_scale(0.6, tail=0.4, final=0.05) == 1.0
+    assert lr_scale(0.8, tail=0.4, final=0.0) == pytest.approx(0.5)
+    assert lr_scale(1.0, tail=0.4, final=0.05) == pytest.approx(0.05)
+    assert run_progress(10, 100, minutes=30, max_minutes=60) == 0.5  # the clock ends it first
+    assert run_progress(90, 100, minutes=30, max_minutes=60) == 0.9
+    with pytest.raises(ValueError, match="lr_decay_tail"):
+        lr_scale(0.5, tail=1.5, final=0.05)
+    with pytest.raises(ValueError, match="lr_final"):
+        train(replace(TINY, out_dir=str(tmp_path / "bad"), lr_final=-1.0), progress=False)
+
+    train(replace(TINY, out_dir=str(tmp_path / "run"), lr_decay_tail=0.5), progress=False)
+    lines = [json.loads(x) for x in (tmp_path / "run/metrics.jsonl").read_text().splitlines()]
+    assert [x["lr_scale"] for x in lines] == [1.0, 1.0, 1.0, pytest.approx(0.525)]

@@ -1,0 +1,27 @@
+"""The learning-rate schedule of `s2fgan train`: constant, then a linear fall at the end."""
+
+from __future__ import annotations
+
+
+def run_progress(step: int, steps: int, minutes: float, max_minutes: float) -> float:
+    """How far a run is, in [0, 1]: by its steps, or by its wall time when that is nearer."""
+    progress = step / steps
+    if max_minutes > 0:
+        progress = max(progress, minutes / max_minutes)
+    return min(progress, 1.0)
+
+
+def lr_scale(progress: float, tail: float, final: float) -> float:
+    """The factor on the base learning rates at `progress` of a run.
+
+    1 until the last `tail` of the run, then a straight line down to `final` at its end
+    (pix2pix's schedule, which decays over the second half; `tail` 0 keeps the rate constant).
+    """
+    if not 0 <= tail <= 1:
+        raise ValueError(f"lr_decay_tail must lie in [0, 1], got {tail}")
+    if not 0 <= final <= 1:
+        raise ValueError(f"lr_final must lie in [0, 1], got {final}")
+    if tail == 0 or progress <= 1 - tail:
+        return 1.0
+    into_tail = min((progress - (1 - tail)) / tail, 1.0)
+    return 1.0 - (1.0 - final) * into_tail
