@@ -73,19 +73,18 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
 
 
 def export_pipeline(final: Path, out: Path) -> Path:
-    """Assemble the trained components into a saved SketchToFacePipeline folder."""
-    from s2fgan.models.attribute_mapper import AttributeMapper
-    from s2fgan.models.encoders import ImageEncoder, SketchEncoder
-    from s2fgan.models.mapping import MappingNetwork
-    from s2fgan.models.region_generator import RegionGenerator
+    """Assemble the trained components into a saved SketchToFacePipeline folder.
+
+    Each component loads with the class the pipeline's constructor names for it.
+    """
+    import typing
+
     from s2fgan.pipelines import SketchToFacePipeline
 
+    classes = typing.get_type_hints(SketchToFacePipeline.__init__)
+    classes.pop("return", None)
     pipe = SketchToFacePipeline(
-        generator=RegionGenerator.from_pretrained(final / "generator"),
-        mapping=MappingNetwork.from_pretrained(final / "mapping"),
-        sketch_encoder=SketchEncoder.from_pretrained(final / "sketch_encoder"),
-        image_encoder=ImageEncoder.from_pretrained(final / "image_encoder"),
-        attribute_mapper=AttributeMapper.from_pretrained(final / "attribute_mapper"),
+        **{name: cls.from_pretrained(final / name) for name, cls in classes.items()}
     )
     pipe.save_pretrained(out)
     return out
