@@ -7,6 +7,7 @@ SemanticStyleGAN's region generator).
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -82,6 +83,14 @@ class SketchToFacePipeline(DiffusionPipeline):
             image_encoder=image_encoder,
             attribute_mapper=attribute_mapper,
         )
+
+    @classmethod
+    def component_classes(cls) -> dict[str, type]:
+        """The networks the pipeline is made of (its model_index.json): name -> class, as the
+        constructor names them."""
+        classes = typing.get_type_hints(cls.__init__)
+        classes.pop("return", None)
+        return classes
 
     @property
     def resolution(self) -> int:

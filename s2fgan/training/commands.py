@@ -73,16 +73,10 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
 
 
 def export_pipeline(final: Path, out: Path) -> Path:
-    """Assemble the trained components into a saved SketchToFacePipeline folder.
-
-    Each component loads with the class the pipeline's constructor names for it.
-    """
-    import typing
-
+    """Assemble the trained components into a saved SketchToFacePipeline folder."""
     from s2fgan.pipelines import SketchToFacePipeline
 
-    classes = typing.get_type_hints(SketchToFacePipeline.__init__)
-    classes.pop("return", None)
+    classes = SketchToFacePipeline.component_classes()
     pipe = SketchToFacePipeline(
         **{name: cls.from_pretrained(final / name) for name, cls in classes.items()}
     )

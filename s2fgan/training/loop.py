@@ -38,6 +38,7 @@ from s2fgan.models.discriminators import DualBranchDiscriminator, LatentDomainDi
 from s2fgan.models.encoders import ImageEncoder, SketchEncoder
 from s2fgan.models.mapping import MappingNetwork
 from s2fgan.models.region_generator import RegionGenerator
+from s2fgan.pipelines.sketch_to_face import SketchToFacePipeline
 from s2fgan.training import losses
 from s2fgan.training.config import TrainConfig
 from s2fgan.training.ema import EMA
@@ -46,14 +47,8 @@ from s2fgan.training.schedule import lr_scale, run_progress
 logger = logging.getLogger(__name__)
 
 
-# the networks a SketchToFacePipeline is made of (its model_index.json), as named in Networks
-PIPELINE_COMPONENTS = (
-    "generator",
-    "mapping",
-    "sketch_encoder",
-    "image_encoder",
-    "attribute_mapper",
-)
+# the networks a SketchToFacePipeline is made of; Networks holds them under the same names
+PIPELINE_COMPONENTS = tuple(SketchToFacePipeline.component_classes())
 
 
 class Networks(torch.nn.Module):
