@@ -23,6 +23,7 @@ _FLAGS = (
     "lr_d",
     "lr_decay_tail",
     "lr_final",
+    "lr_final_d",
     "seed",
     "out_dir",
     "log_every",

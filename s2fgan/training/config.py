@@ -39,6 +39,9 @@ class TrainConfig:
     # (Mustache 0.38, No_Beard 0.47; issue 4, stop 17): not shipped
     lr_decay_tail: float = 0.0
     lr_final: float = 0.05
+    # where the discriminators' rate ends (1: theirs stays constant while the generator
+    # side's falls, so that the attribute head keeps up with the edits it judges)
+    lr_final_d: float = 0.05
     betas: tuple[float, float] = (0.0, 0.99)
     ema_decay: float = 0.998
     r1_every: int = 4  # lazy R1 regularisation

@@ -157,7 +157,8 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     accelerator.register_for_checkpointing(ema.shadow)
 
     state_path = out / "checkpoint"
-    lr_scale(0.0, config.lr_decay_tail, config.lr_final)  # bad schedule values fail here
+    for final in (config.lr_final, config.lr_final_d):  # bad schedule values fail here
+        lr_scale(0.0, config.lr_decay_tail, final)
     step = config.init_step
     if not 0 <= step < config.steps:
         raise ValueError(f"init_step {step} must lie in [0, steps={config.steps})")
@@ -206,14 +207,12 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         )
         attrs = batch.attributes.to(device)
 
-        scale = lr_scale(
-            run_progress(step, config.steps, (time.time() - start) / 60, config.max_minutes),
-            config.lr_decay_tail,
-            config.lr_final,
-        )
-        for opt, base in ((opt_g, config.lr), (opt_d, config.lr_d)):
+        progress = run_progress(step, config.steps, (time.time() - start) / 60, config.max_minutes)
+        scale = lr_scale(progress, config.lr_decay_tail, config.lr_final)
+        scale_d = lr_scale(progress, config.lr_decay_tail, config.lr_final_d)
+        for opt, rate in ((opt_g, config.lr * scale), (opt_d, config.lr_d * scale_d)):
             for group in opt.param_groups:
-                group["lr"] = base * scale
+                group["lr"] = rate
 
         # ---- generator side (forward only while the discriminators warm up)
         g_trains = step >= config.init_step + config.d_warmup_steps
@@ -332,6 +331,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             "d": d_loss.item(),
             "domain": domain.item(),
             "lr_scale": round(scale, 4),
+            "lr_scale_d": round(scale_d, 4),
             "seconds": round(time.time() - start, 1),
         }
         bar.set_postfix(
