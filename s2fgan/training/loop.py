@@ -42,7 +42,7 @@ from s2fgan.pipelines.sketch_to_face import SketchToFacePipeline
 from s2fgan.training import losses
 from s2fgan.training.config import TrainConfig
 from s2fgan.training.ema import EMA
-from s2fgan.training.schedule import lr_scale, run_progress
+from s2fgan.training.schedule import check_schedule, lr_scale, run_progress
 
 logger = logging.getLogger(__name__)
 
@@ -157,8 +157,8 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     accelerator.register_for_checkpointing(ema.shadow)
 
     state_path = out / "checkpoint"
-    for final in (config.lr_final, config.lr_final_d):  # bad schedule values fail here
-        lr_scale(0.0, config.lr_decay_tail, final)
+    finals = {"lr_final": config.lr_final, "lr_final_d": config.lr_final_d}
+    check_schedule(config.lr_decay_tail, finals)  # bad schedule values fail before a step
     step = config.init_step
     if not 0 <= step < config.steps:
         raise ValueError(f"init_step {step} must lie in [0, steps={config.steps})")

@@ -17,11 +17,17 @@ def lr_scale(progress: float, tail: float, final: float) -> float:
     1 until the last `tail` of the run, then a straight line down to `final` at its end
     (pix2pix's schedule, which decays over the second half; `tail` 0 keeps the rate constant).
     """
-    if not 0 <= tail <= 1:
-        raise ValueError(f"lr_decay_tail must lie in [0, 1], got {tail}")
-    if not 0 <= final <= 1:
-        raise ValueError(f"lr_final must lie in [0, 1], got {final}")
+    check_schedule(tail, {"lr_final": final})
     if tail == 0 or progress <= 1 - tail:
         return 1.0
     into_tail = min((progress - (1 - tail)) / tail, 1.0)
     return 1.0 - (1.0 - final) * into_tail
+
+
+def check_schedule(tail: float, finals: dict[str, float]) -> None:
+    """Fail on a tail or an end factor (named by its TrainConfig field) outside [0, 1]."""
+    if not 0 <= tail <= 1:
+        raise ValueError(f"lr_decay_tail must lie in [0, 1], got {tail}")
+    for name, final in finals.items():
+        if not 0 <= final <= 1:
+            raise ValueError(f"{name} must lie in [0, 1], got {final}")

@@ -235,7 +235,7 @@ def test_the_learning_rate_is_constant_then_falls_linearly_over_the_tail(tmp_pat
         lr_scale(0.5, tail=1.5, final=0.05)
     with pytest.raises(ValueError, match="lr_final"):
         train(replace(TINY, out_dir=str(tmp_path / "bad"), lr_final=-1.0), progress=False)
-    with pytest.raises(ValueError, match="lr_final"):
+    with pytest.raises(ValueError, match="lr_final_d must lie"):
         train(replace(TINY, out_dir=str(tmp_path / "bad_d"), lr_final_d=2.0), progress=False)
 
     # the discriminators' rate may stay constant while the generator side's falls
