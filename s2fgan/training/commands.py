@@ -39,6 +39,7 @@ _FLAGS = (
     "w_edit",
     "w_edit_delta",
     "w_edit_class",
+    "edit_boost",
     "w_adversarial",
     "w_domain",
 )

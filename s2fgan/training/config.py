@@ -74,6 +74,10 @@ class TrainConfig:
     # photos (w_d_class), must find the slider's attribute on the edited face (w_edit_class).
     # The L1 to a counterfactual is met by a blur; a classifier looks for the smile itself.
     w_edit_class: float = 0.2
+    # the factor on the three edit weights above at the run's end: it rises in a straight
+    # line from 1 over the learning rate's tail (lr_decay_tail), so the sliders gain weight
+    # while the rate falls. 1: off.
+    edit_boost: float = 1.0
     # relative weights of the attributes a training edit flips ({"Narrow_Eyes": 3.0}; an
     # attribute left out weighs 1). Empty: uniform. The 135-min run above with Narrow_Eyes and
     # Big_Lips 3, Mustache, No_Beard, Chubby and Big_Nose 1.5 moved Big_Lips 0.61 -> 0.75,

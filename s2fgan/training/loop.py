@@ -42,7 +42,7 @@ from s2fgan.pipelines.sketch_to_face import SketchToFacePipeline
 from s2fgan.training import losses
 from s2fgan.training.config import TrainConfig
 from s2fgan.training.ema import EMA
-from s2fgan.training.schedule import check_schedule, lr_scale, run_progress
+from s2fgan.training.schedule import check_schedule, lr_scale, run_progress, tail_ramp
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +159,8 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     state_path = out / "checkpoint"
     finals = {"lr_final": config.lr_final, "lr_final_d": config.lr_final_d}
     check_schedule(config.lr_decay_tail, finals)  # bad schedule values fail before a step
+    if not config.edit_boost >= 0:
+        raise ValueError(f"edit_boost must be >= 0, got {config.edit_boost}")
     step = config.init_step
     if not 0 <= step < config.steps:
         raise ValueError(f"init_step {step} must lie in [0, steps={config.steps})")
@@ -210,6 +212,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         progress = run_progress(step, config.steps, (time.time() - start) / 60, config.max_minutes)
         scale = lr_scale(progress, config.lr_decay_tail, config.lr_final)
         scale_d = lr_scale(progress, config.lr_decay_tail, config.lr_final_d)
+        boost = tail_ramp(progress, config.lr_decay_tail, config.edit_boost)
         for opt, rate in ((opt_g, config.lr * scale), (opt_d, config.lr_d * scale_d)):
             for group in opt.param_groups:
                 group["lr"] = rate
@@ -280,9 +283,9 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
                 + config.w_coarse_mask * coarse
                 + config.w_semantic * semantic
                 + config.w_attribute * attr
-                + config.w_edit * edit
-                + config.w_edit_delta * edit_delta
-                + config.w_edit_class * edit_class
+                + boost * config.w_edit * edit
+                + boost * config.w_edit_delta * edit_delta
+                + boost * config.w_edit_class * edit_class
                 + config.w_adversarial * adv
                 + config.w_domain * domain
             )
@@ -332,6 +335,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             "domain": domain.item(),
             "lr_scale": round(scale, 4),
             "lr_scale_d": round(scale_d, 4),
+            "edit_boost": round(boost, 4),
             "seconds": round(time.time() - start, 1),
         }
         bar.set_postfix(

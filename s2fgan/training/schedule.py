@@ -18,10 +18,15 @@ def lr_scale(progress: float, tail: float, final: float) -> float:
     (pix2pix's schedule, which decays over the second half; `tail` 0 keeps the rate constant).
     """
     check_schedule(tail, {"lr_final": final})
+    return tail_ramp(progress, tail, final)
+
+
+def tail_ramp(progress: float, tail: float, end: float) -> float:
+    """1 until the last `tail` of the run, then a straight line to `end` at its end."""
     if tail == 0 or progress <= 1 - tail:
         return 1.0
     into_tail = min((progress - (1 - tail)) / tail, 1.0)
-    return 1.0 - (1.0 - final) * into_tail
+    return 1.0 - (1.0 - end) * into_tail
 
 
 def check_schedule(tail: float, finals: dict[str, float]) -> None:

@@ -239,8 +239,14 @@ def test_the_learning_rate_is_constant_then_falls_linearly_over_the_tail(tmp_pat
         train(replace(TINY, out_dir=str(tmp_path / "bad_d"), lr_final_d=2.0), progress=False)
 
     # the discriminators' rate may stay constant while the generator side's falls
-    run = replace(TINY, out_dir=str(tmp_path / "run"), lr_decay_tail=0.5, lr_final_d=1.0)
+    # and the edit losses' weights rise over the same tail (edit_boost)
+    run = replace(
+        TINY, out_dir=str(tmp_path / "run"), lr_decay_tail=0.5, lr_final_d=1.0, edit_boost=3.0
+    )
     train(run, progress=False)
     lines = [json.loads(x) for x in (tmp_path / "run/metrics.jsonl").read_text().splitlines()]
     assert [x["lr_scale"] for x in lines] == [1.0, 1.0, 1.0, pytest.approx(0.525)]
     assert [x["lr_scale_d"] for x in lines] == [1.0] * 4
+    assert [x["edit_boost"] for x in lines] == [1.0, 1.0, 1.0, pytest.approx(2.0)]
+    with pytest.raises(ValueError, match="edit_boost must be >= 0"):
+        train(replace(TINY, out_dir=str(tmp_path / "bad_b"), edit_boost=-1.0), progress=False)
