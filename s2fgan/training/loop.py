@@ -15,7 +15,10 @@ The same code runs on a 2-core CPU, one GPU or many (`accelerate launch`). One s
    `adversarial_edits`, the edited faces) meet the dual-branch discriminator
    (image + segmentation), with lazy R1.
 
-Resumable: `accelerator.save_state` every `checkpoint_every` steps in OUT/checkpoint.
+Resumable: `accelerator.save_state` every `checkpoint_every` steps in OUT/checkpoint, with the
+step and the wall minutes so far (a resume goes on with the clock of `max_minutes` and the
+learning-rate tail); the state at the first step of the tail is kept once in
+OUT/checkpoint-tail.
 """
 
 from __future__ import annotations
@@ -156,7 +159,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     ema = EMA(raw.generator, config.ema_decay)
     accelerator.register_for_checkpointing(ema.shadow)
 
-    state_path = out / "checkpoint"
+    state_path, tail_path = out / "checkpoint", out / "checkpoint-tail"
     finals = {"lr_final": config.lr_final, "lr_final_d": config.lr_final_d}
     check_schedule(config.lr_decay_tail, finals)  # bad schedule values fail before a step
     if not config.edit_boost >= 0:
@@ -164,10 +167,12 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     step = config.init_step
     if not 0 <= step < config.steps:
         raise ValueError(f"init_step {step} must lie in [0, steps={config.steps})")
+    minutes_before = 0.0  # wall time of the run before a resume: the clock goes on
     if (state_path / "step.json").exists():
         accelerator.load_state(str(state_path))
-        step = json.loads((state_path / "step.json").read_text())["step"]
-        logger.info("resumed from %s at step %d", state_path, step)
+        saved = json.loads((state_path / "step.json").read_text())
+        step, minutes_before = saved["step"], saved.get("minutes", 0.0)
+        logger.info("resumed from %s at step %d (%.1f min)", state_path, step, minutes_before)
     out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(json.dumps(asdict(config), indent=2))
 
@@ -196,6 +201,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         disable=not progress or not accelerator.is_main_process,
     )
     start = time.time()
+    tail_kept = (tail_path / "step.json").exists()  # decided once: every process saves alike
     log = out / "metrics.jsonl"
     for step in bar:
         # Each process and step draws its own TRAIN seeds: never the same portrait twice.
@@ -209,10 +215,16 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         )
         attrs = batch.attributes.to(device)
 
-        progress = run_progress(step, config.steps, (time.time() - start) / 60, config.max_minutes)
+        minutes = minutes_before + (time.time() - start) / 60
+        progress = run_progress(step, config.steps, minutes, config.max_minutes)
         scale = lr_scale(progress, config.lr_decay_tail, config.lr_final)
         scale_d = lr_scale(progress, config.lr_decay_tail, config.lr_final_d)
         boost = tail_ramp(progress, config.lr_decay_tail, config.edit_boost)
+        # the state where the tail begins is kept once, so that tail experiments can branch
+        # from it (copy it to another OUT/checkpoint) instead of recomputing the steps before
+        if progress > 1 - config.lr_decay_tail and not tail_kept:
+            _save_checkpoint(accelerator, tail_path, step, minutes)
+            tail_kept = True
         for opt, rate in ((opt_g, config.lr * scale), (opt_d, config.lr_d * scale_d)):
             for group in opt.param_groups:
                 group["lr"] = rate
@@ -336,7 +348,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             "lr_scale": round(scale, 4),
             "lr_scale_d": round(scale_d, 4),
             "edit_boost": round(boost, 4),
-            "seconds": round(time.time() - start, 1),
+            "seconds": round(60 * minutes_before + time.time() - start, 1),
         }
         bar.set_postfix(
             rec=f"{figures['rec']:.3f}",
@@ -348,11 +360,10 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
                 f.write(json.dumps(figures) + "\n")
         if accelerator.is_main_process and (step + 1) % config.sample_every == 0:
             _save_samples(out / "samples" / f"{step + 1:06d}.png", batch, out_s, out_e, flipped)
-        out_of_time = config.max_minutes > 0 and time.time() - start > 60 * config.max_minutes
+        minutes = minutes_before + (time.time() - start) / 60
+        out_of_time = config.max_minutes > 0 and minutes > config.max_minutes
         if (step + 1) % config.checkpoint_every == 0 or step + 1 == config.steps or out_of_time:
-            accelerator.save_state(str(state_path))
-            if accelerator.is_main_process:
-                (state_path / "step.json").write_text(json.dumps({"step": step + 1}))
+            _save_checkpoint(accelerator, state_path, step + 1, minutes)
         if out_of_time:
             logger.warning("stopping at step %d: --max-minutes %s", step + 1, config.max_minutes)
             break
@@ -365,6 +376,13 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             network = ema.shadow if name == "generator" else getattr(raw, name)
             network.save_pretrained(final / name)
     return final
+
+
+def _save_checkpoint(accelerator, path: Path, step: int, minutes: float) -> None:
+    """The whole training state, with the step and wall minutes a resume goes on from."""
+    accelerator.save_state(str(path))
+    if accelerator.is_main_process:
+        (path / "step.json").write_text(json.dumps({"step": step, "minutes": round(minutes, 3)}))
 
 
 def _save_samples(path: Path, batch, out_s, out_e, flipped) -> None:

@@ -1,6 +1,7 @@
 """Losses as pure functions, EMA, and a few steps of the training loop on a tiny config."""
 
 import json
+import shutil
 
 import pytest
 import torch
@@ -175,8 +176,12 @@ def test_max_minutes_stops_with_a_checkpoint_and_final_networks(tmp_path):
         mask_balance=0.5,
     )
     final = train(config, progress=False)
-    assert json.loads((tmp_path / "run/checkpoint/step.json").read_text())["step"] == 1
+    saved = json.loads((tmp_path / "run/checkpoint/step.json").read_text())
+    assert saved["step"] == 1 and saved["minutes"] > 0
     assert (final / "generator" / "config.json").exists()
+    # the clock counts the whole run: a resume of a run out of time stops after one step
+    train(config, progress=False)
+    assert json.loads((tmp_path / "run/checkpoint/step.json").read_text())["step"] == 2
 
 
 def test_fine_tuning_starts_from_a_pipeline_and_warms_the_discriminators_up_first(tmp_path):
@@ -248,5 +253,12 @@ def test_the_learning_rate_is_constant_then_falls_linearly_over_the_tail(tmp_pat
     assert [x["lr_scale"] for x in lines] == [1.0, 1.0, 1.0, pytest.approx(0.525)]
     assert [x["lr_scale_d"] for x in lines] == [1.0] * 4
     assert [x["edit_boost"] for x in lines] == [1.0, 1.0, 1.0, pytest.approx(2.0)]
+    # the state before the tail's first step is kept; another tail branches from it
+    assert json.loads((tmp_path / "run/checkpoint-tail/step.json").read_text())["step"] == 3
+    shutil.copytree(tmp_path / "run/checkpoint-tail", tmp_path / "branch/checkpoint")
+    train(replace(run, out_dir=str(tmp_path / "branch"), edit_boost=1.0), progress=False)
+    lines = [json.loads(x) for x in (tmp_path / "branch/metrics.jsonl").read_text().splitlines()]
+    assert [(x["step"], x["edit_boost"]) for x in lines] == [(4, 1.0)]
+    assert lines[0]["lr_scale"] == pytest.approx(0.525)
     with pytest.raises(ValueError, match="edit_boost must be >= 0"):
         train(replace(TINY, out_dir=str(tmp_path / "bad_b"), edit_boost=-1.0), progress=False)
