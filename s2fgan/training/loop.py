@@ -201,6 +201,10 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         disable=not progress or not accelerator.is_main_process,
     )
     start = time.time()
+
+    def run_minutes() -> float:  # wall minutes of the whole run, resumes included
+        return minutes_before + (time.time() - start) / 60
+
     tail_kept = (tail_path / "step.json").exists()  # decided once: every process saves alike
     log = out / "metrics.jsonl"
     for step in bar:
@@ -215,7 +219,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         )
         attrs = batch.attributes.to(device)
 
-        minutes = minutes_before + (time.time() - start) / 60
+        minutes = run_minutes()
         progress = run_progress(step, config.steps, minutes, config.max_minutes)
         scale = lr_scale(progress, config.lr_decay_tail, config.lr_final)
         scale_d = lr_scale(progress, config.lr_decay_tail, config.lr_final_d)
@@ -348,7 +352,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             "lr_scale": round(scale, 4),
             "lr_scale_d": round(scale_d, 4),
             "edit_boost": round(boost, 4),
-            "seconds": round(60 * minutes_before + time.time() - start, 1),
+            "seconds": round(60 * run_minutes(), 1),
         }
         bar.set_postfix(
             rec=f"{figures['rec']:.3f}",
@@ -360,7 +364,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
                 f.write(json.dumps(figures) + "\n")
         if accelerator.is_main_process and (step + 1) % config.sample_every == 0:
             _save_samples(out / "samples" / f"{step + 1:06d}.png", batch, out_s, out_e, flipped)
-        minutes = minutes_before + (time.time() - start) / 60
+        minutes = run_minutes()
         out_of_time = config.max_minutes > 0 and minutes > config.max_minutes
         if (step + 1) % config.checkpoint_every == 0 or step + 1 == config.steps or out_of_time:
             _save_checkpoint(accelerator, state_path, step + 1, minutes)
