@@ -40,6 +40,7 @@ _FLAGS = (
     "w_edit_delta",
     "w_edit_class",
     "edit_boost",
+    "edit_flips",
     "w_adversarial",
     "w_domain",
 )

@@ -86,6 +86,11 @@ class TrainConfig:
     # Big_Lips 3, Mustache, No_Beard, Chubby and Big_Nose 1.5 moved Big_Lips 0.61 -> 0.75,
     # Narrow_Eyes not at all (0.52 -> 0.51).
     edit_weights: dict = field(default_factory=dict)
+    # attributes flipped at once in each portrait's training edit (distinct, drawn by
+    # edit_weights): K times the edit signal per step at the cost of one. The evaluation and
+    # the app set one slider at a time; the directions are orthonormal, so a K-flip edit
+    # asks the generator for the sum of K one-slider changes.
+    edit_flips: int = 1
     w_d_class: float = 1.0
     # share of the edits made on sketch codes (what the app and `s2fgan eval` edit) rather
     # than on photo codes

@@ -8,9 +8,9 @@ The same code runs on a 2-core CPU, one GPU or many (`accelerate launch`). One s
 2. S2FGAN: ws_s is pulled onto ws_p (semantic-level loss), and a latent discriminator behind
    gradient reversal makes sketch codes indistinguishable from photo codes;
 3. the AttributeMapper's projections of ws_p predict the 12 attributes, and on synthetic data
-   an edit of one attribute (of a photo or a sketch code) must reproduce the engine's
-   counterfactual render of that face, and the discriminator's attribute head (trained on
-   real photos) must find the edited attribute on it;
+   an edit of one attribute (or of `edit_flips` at once; of a photo or a sketch code) must
+   reproduce the engine's counterfactual render of that face, and the discriminator's
+   attribute head (trained on real photos) must find the edited attribute on it;
 4. random codes from the MappingNetwork and the sketch reconstructions (and, with
    `adversarial_edits`, the edited faces) meet the dual-branch discriminator
    (image + segmentation), with lazy R1.
@@ -111,16 +111,24 @@ def edit_sampling_weights(edit_weights: dict) -> torch.Tensor | None:
     return weights
 
 
-def _counterfactual(engine, batch, rng: torch.Generator, weights: torch.Tensor | None = None):
-    """Pick one attribute per portrait (uniformly, or by `weights`) and render the same
-    faces with it flipped."""
+def _counterfactual(
+    engine, batch, rng: torch.Generator, weights: torch.Tensor | None = None, flips: int = 1
+):
+    """Pick `flips` distinct attributes per portrait (uniformly, or by `weights`) and render
+    the same faces with them flipped. Returns their indices [n, flips] and the render."""
     n = len(batch)
-    if weights is None:
-        j = torch.randint(0, NUM_ATTRIBUTES, (n,), generator=rng)
+    if flips == 1 and weights is None:  # the draw of the runs before edit_flips
+        j = torch.randint(0, NUM_ATTRIBUTES, (n, 1), generator=rng)
+    elif flips == 1:
+        j = torch.multinomial(weights, n, replacement=True, generator=rng)[:, None]
     else:
-        j = torch.multinomial(weights, n, replacement=True, generator=rng)
+        w = torch.ones(NUM_ATTRIBUTES) if weights is None else weights
+        if int((w > 0).sum()) < flips:
+            raise ValueError(f"edit_flips {flips}: fewer attributes than that have a weight > 0")
+        j = torch.multinomial(w.expand(n, -1), flips, replacement=False, generator=rng)
     flipped = batch.attributes.clone()
-    flipped[torch.arange(n), j] *= -1
+    rows = torch.arange(n)[:, None]
+    flipped[rows, j] *= -1
     return j, engine.render(batch.seeds, flipped)
 
 
@@ -164,6 +172,8 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     check_schedule(config.lr_decay_tail, finals)  # bad schedule values fail before a step
     if not config.edit_boost >= 0:
         raise ValueError(f"edit_boost must be >= 0, got {config.edit_boost}")
+    if not 1 <= config.edit_flips <= NUM_ATTRIBUTES:
+        raise ValueError(f"edit_flips must lie in [1, {NUM_ATTRIBUTES}], got {config.edit_flips}")
     step = config.init_step
     if not 0 <= step < config.steps:
         raise ValueError(f"init_step {step} must lie in [0, steps={config.steps})")
@@ -211,7 +221,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         # Each process and step draws its own TRAIN seeds: never the same portrait twice.
         first = (step * accelerator.num_processes + accelerator.process_index) * config.batch_size
         batch = engine.render(range(first, first + config.batch_size))
-        edit_j, flipped = _counterfactual(engine, batch, rng, edit_weights)
+        edit_j, flipped = _counterfactual(engine, batch, rng, edit_weights, config.edit_flips)
         photo, sketch, mask = (
             batch.image.to(device),
             batch.sketch.to(device),
@@ -253,7 +263,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             semantic = losses.semantic_code(ws_s, ws_p)
             attr = projection_loss(raw.attribute_mapper.strengths(ws_p), attrs)
             targets = torch.full_like(attrs, float("nan"))
-            rows = torch.arange(len(batch), device=device)
+            rows = torch.arange(len(batch), device=device)[:, None]
             j = edit_j.to(device)
             targets[rows, j] = -attrs[rows, j] * config.edit_strength
             on_sketch = (torch.rand(len(batch), generator=rng) < config.edit_on_sketch).to(device)

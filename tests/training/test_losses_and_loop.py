@@ -108,6 +108,38 @@ def test_edit_weights_steer_which_attribute_an_edit_flips():
         edit_sampling_weights({"Male": -1.0})
 
 
+def test_an_edit_can_flip_several_distinct_attributes_of_a_portrait(tmp_path):
+    from dataclasses import replace
+
+    from s2fgan.training.loop import _counterfactual, train
+
+    class Engine:  # renders nothing: returns the attributes it was asked for
+        def render(self, seeds, attributes):
+            return attributes
+
+    attrs = torch.ones(64, 12)
+    batch = type("B", (), {"attributes": attrs, "seeds": range(64), "__len__": lambda s: 64})()
+    rng = torch.Generator().manual_seed(0)
+    j, flipped = _counterfactual(Engine(), batch, rng, flips=3)
+    assert j.shape == (64, 3)
+    assert all(len(set(row.tolist())) == 3 for row in j)  # distinct per portrait
+    assert ((flipped == -1).sum(1) == 3).all() and (attrs == 1).all()  # a copy is flipped
+    only = torch.zeros(12)
+    only[:2] = 1.0
+    with pytest.raises(ValueError, match="edit_flips 3"):
+        _counterfactual(Engine(), batch, rng, only, flips=3)
+    j1, _ = _counterfactual(Engine(), batch, torch.Generator().manual_seed(0))
+    assert j1.shape == (64, 1)  # one flip draws as before edit_flips
+    assert j1[:, 0].tolist() == torch.randint(
+        0, 12, (64,), generator=torch.Generator().manual_seed(0)
+    ).tolist()
+    # a tiny run trains with it; out-of-range values fail before the first step
+    train(replace(TINY, out_dir=str(tmp_path / "k"), steps=2, edit_flips=3), progress=False)
+    assert (tmp_path / "k/final/generator/config.json").exists()
+    with pytest.raises(ValueError, match="edit_flips must lie"):
+        train(replace(TINY, out_dir=str(tmp_path / "bad"), edit_flips=13), progress=False)
+
+
 def test_ema_trails_the_model():
     model = torch.nn.Linear(2, 2)
     ema = EMA(model, decay=0.5)
