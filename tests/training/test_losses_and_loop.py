@@ -130,9 +130,10 @@ def test_an_edit_can_flip_several_distinct_attributes_of_a_portrait(tmp_path):
         _counterfactual(Engine(), batch, rng, only, flips=3)
     j1, _ = _counterfactual(Engine(), batch, torch.Generator().manual_seed(0))
     assert j1.shape == (64, 1)  # one flip draws as before edit_flips
-    assert j1[:, 0].tolist() == torch.randint(
-        0, 12, (64,), generator=torch.Generator().manual_seed(0)
-    ).tolist()
+    assert (
+        j1[:, 0].tolist()
+        == torch.randint(0, 12, (64,), generator=torch.Generator().manual_seed(0)).tolist()
+    )
     # a tiny run trains with it; out-of-range values fail before the first step
     train(replace(TINY, out_dir=str(tmp_path / "k"), steps=2, edit_flips=3), progress=False)
     assert (tmp_path / "k/final/generator/config.json").exists()
