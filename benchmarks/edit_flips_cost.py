@@ -1,7 +1,9 @@
 """Cost of `--edit-flips K` against one flip: seconds per training step of the default
-config (batch 8, 128 px), measured in one process, K alternating, reported as a ratio.
+config (batch 8, 128 px), measured in one process, K alternating, reported as a ratio;
+with --denormal, the same for TrainConfig.flush_denormal off and on.
 
     python benchmarks/edit_flips_cost.py --steps 12 --flips 3
+    python benchmarks/edit_flips_cost.py --denormal   # flush_denormal off vs on, one flip
 """
 
 from __future__ import annotations
@@ -29,10 +31,23 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=12)
     parser.add_argument("--flips", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=2, help="alternations of 1 and K")
+    parser.add_argument(
+        "--denormal", action="store_true", help="compare flush_denormal off / on instead"
+    )
     args = parser.parse_args()
     base = TrainConfig(
         steps=args.steps, sample_every=10**9, checkpoint_every=10**9, compile_engine=False
     )
+    if args.denormal:
+        runs = {True: [], False: []}  # each train() sets the process-wide flag
+        for _ in range(args.rounds):
+            for flush in runs:
+                run = replace(base, flush_denormal=flush)
+                runs[flush].append(seconds_per_step(run, Path(tempfile.mkdtemp())))
+        on, off = (sum(runs[f]) / args.rounds for f in (True, False))
+        print(json.dumps({"s_per_step": {"on": runs[True], "off": runs[False]}}))
+        print(f"flush_denormal on / off: {on / off:.3f} ({on:.2f} vs {off:.2f} s/step)")
+        return
     times: dict[int, list[float]] = {1: [], args.flips: []}
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(args.rounds):

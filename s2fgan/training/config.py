@@ -109,6 +109,11 @@ class TrainConfig:
     sample_every: int = 500
     checkpoint_every: int = 250
     mixed_precision: str = "no"  # "fp16"/"bf16" on GPU through Accelerate
+    # CPU: flush denormal floats to zero (process-wide, torch.set_flush_denormal): a step of
+    # this config took 2.65 s with them and 1.93 s without, alternating in one process
+    # (benchmarks/edit_flips_cost.py --denormal; issue 4, stop 20). The default weights were
+    # trained with them (False).
+    flush_denormal: bool = True
     compile_engine: bool = True  # torch.compile the data engine (a minute once, 2x faster)
     generator: dict = field(default_factory=dict)  # RegionGenerator overrides (tiny tests)
     encoder: dict = field(default_factory=dict)  # Sketch/ImageEncoder overrides

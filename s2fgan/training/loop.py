@@ -141,6 +141,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     out = Path(config.out_dir)
     accelerator = Accelerator(mixed_precision=config.mixed_precision)
     set_seed(config.seed)
+    torch.set_flush_denormal(config.flush_denormal)  # process-wide; CPU only
     if config.data != "synthetic":
         raise ValueError("only --data synthetic is wired in this version")
     edit_weights = edit_sampling_weights(config.edit_weights)

@@ -108,7 +108,7 @@ def test_edit_weights_steer_which_attribute_an_edit_flips():
         edit_sampling_weights({"Male": -1.0})
 
 
-def test_an_edit_can_flip_several_distinct_attributes_of_a_portrait(tmp_path):
+def test_an_edit_can_flip_several_distinct_attributes_and_training_flushes_denormals(tmp_path):
     from dataclasses import replace
 
     from s2fgan.training.loop import _counterfactual, train
@@ -137,6 +137,11 @@ def test_an_edit_can_flip_several_distinct_attributes_of_a_portrait(tmp_path):
     # a tiny run trains with it; out-of-range values fail before the first step
     train(replace(TINY, out_dir=str(tmp_path / "k"), steps=2, edit_flips=3), progress=False)
     assert (tmp_path / "k/final/generator/config.json").exists()
+    # training flushes denormal floats (TrainConfig.flush_denormal), process-wide
+    tiny = torch.tensor([1e-39])
+    assert (tiny * 1.0).item() == 0.0
+    train(replace(TINY, out_dir=str(tmp_path / "d"), steps=1, flush_denormal=False), progress=False)
+    assert (tiny * 1.0).item() > 0.0
     with pytest.raises(ValueError, match="edit_flips must lie"):
         train(replace(TINY, out_dir=str(tmp_path / "bad"), edit_flips=13), progress=False)
 
