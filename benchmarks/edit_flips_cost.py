@@ -26,11 +26,22 @@ def seconds_per_step(config: TrainConfig, out: Path, skip: int = 2) -> float:
     return (last["seconds"] - first["seconds"]) / (last["step"] - first["step"])
 
 
+def alternate(variants: dict[str, TrainConfig], rounds: int) -> dict[str, list[float]]:
+    """Seconds per step of each variant, run in turn `rounds` times in this process (each
+    train() sets the process-wide denormal flag of its own config)."""
+    times: dict[str, list[float]] = {label: [] for label in variants}
+    with tempfile.TemporaryDirectory() as tmp:
+        for r in range(rounds):
+            for label, config in variants.items():
+                times[label].append(seconds_per_step(config, Path(tmp) / f"{label}-{r}"))
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=12)
     parser.add_argument("--flips", type=int, default=3)
-    parser.add_argument("--rounds", type=int, default=2, help="alternations of 1 and K")
+    parser.add_argument("--rounds", type=int, default=2, help="alternations of the variants")
     parser.add_argument(
         "--denormal", action="store_true", help="compare flush_denormal off / on instead"
     )
@@ -39,24 +50,15 @@ def main() -> None:
         steps=args.steps, sample_every=10**9, checkpoint_every=10**9, compile_engine=False
     )
     if args.denormal:
-        runs = {True: [], False: []}  # each train() sets the process-wide flag
-        for _ in range(args.rounds):
-            for flush in runs:
-                run = replace(base, flush_denormal=flush)
-                runs[flush].append(seconds_per_step(run, Path(tempfile.mkdtemp())))
-        on, off = (sum(runs[f]) / args.rounds for f in (True, False))
-        print(json.dumps({"s_per_step": {"on": runs[True], "off": runs[False]}}))
-        print(f"flush_denormal on / off: {on / off:.3f} ({on:.2f} vs {off:.2f} s/step)")
-        return
-    times: dict[int, list[float]] = {1: [], args.flips: []}
-    with tempfile.TemporaryDirectory() as tmp:
-        for r in range(args.rounds):
-            for k in times:
-                run = replace(base, edit_flips=k)
-                times[k].append(seconds_per_step(run, Path(tmp) / f"k{k}-{r}"))
-    one, many = sum(times[1]) / args.rounds, sum(times[args.flips]) / args.rounds
-    print(json.dumps({"s_per_step": {str(k): v for k, v in times.items()}}))
-    print(f"edit_flips {args.flips} / 1: {many / one:.3f} ({many:.2f} vs {one:.2f} s/step)")
+        name, new, old = "flush_denormal", "on", "off"
+        variants = {new: base, old: replace(base, flush_denormal=False)}
+    else:
+        name, new, old = "edit_flips", str(args.flips), "1"
+        variants = {old: base, new: replace(base, edit_flips=args.flips)}
+    times = alternate(variants, args.rounds)
+    a, b = (sum(times[label]) / args.rounds for label in (new, old))
+    print(json.dumps({"s_per_step": times}))
+    print(f"{name} {new} / {old}: {a / b:.3f} ({a:.2f} vs {b:.2f} s/step)")
 
 
 if __name__ == "__main__":
