@@ -1,7 +1,7 @@
 """Median latency at batch 1 of each model operation, timed interleaved in one run.
 
-Operations: sketch -> face (encode + synthesize), re-edit from a cached code (edit +
-synthesize), swap (swap + synthesize).
+Operations: sketch -> face (encode + synthesize; and with a colour seed when the pipeline has
+a StyleBank), re-edit from a cached code (edit + synthesize), swap (swap + synthesize).
 
 `--model oracle` times the engine-backed stand-in through the FaceModel protocol. A saved
 pipeline folder is timed through the API users call: `pipe(sketch)` with a PIL sketch, then
@@ -70,10 +70,16 @@ def time_pipeline(args: argparse.Namespace) -> None:
     donor = pipe.random_face(seed=1)
     pipe(sketches[0])  # warm-up
     times: dict[str, list[float]] = {"sketch -> face": [], "re-edit (cached code)": [], "swap": []}
+    if pipe.has_styles:
+        times["sketch -> face, seed"] = []
     for i in range(args.runs):
         start = time.perf_counter()
         face = pipe(sketches[i])
         times["sketch -> face"].append(time.perf_counter() - start)
+        if pipe.has_styles:
+            start = time.perf_counter()
+            pipe(sketches[i], seed=i)
+            times["sketch -> face, seed"].append(time.perf_counter() - start)
 
         start = time.perf_counter()
         pipe.edit(face, {"Smiling": 3.0})

@@ -1,4 +1,5 @@
-"""README grid: held-out sketch -> portrait -> slider edits -> region swaps, one row per face.
+"""README grid: held-out sketch -> portrait (own colours, then colour seeds when the pipeline
+has a StyleBank) -> slider edits -> region swaps with a random donor, one row per face.
 
 python benchmarks/showcase.py weights_card/s2fgan-synth-128 --scale 2
 """
@@ -16,6 +17,7 @@ from s2fgan.pipelines import SketchToFacePipeline
 
 EDITS = (("Smiling", 4.0), ("Male", -4.0), ("Young", -4.0), ("Eyeglasses", 4.0), ("Bangs", 4.0))
 SWAPS = (("hair",), ("background",))
+STYLES = (1, 2, 3)  # colour seeds shown; the edits and swaps start from the first
 
 
 def main() -> None:
@@ -32,8 +34,9 @@ def main() -> None:
     seeds = list(HELDOUT_SEEDS)[: args.rows + 1]
     data = engine.render(seeds)
     sketches = [Image.fromarray((s[0] * 255).round().byte().numpy()) for s in data.sketch]
-    donor = pipe(sketches[-1])
-    headers = ["sketch", "portrait", "mask"]
+    donor = pipe.random_face(seed=7) if pipe.has_styles else pipe(sketches[-1])
+    styles = STYLES if pipe.has_styles else ()
+    headers = ["sketch", "portrait"] + [f"seed={s}" for s in styles] + ["mask"]
     headers += [f"{n} {v:+g}" for n, v in EDITS]
     headers += ["donor"] + [f"swap {'+'.join(r)}" for r in SWAPS]
     cell = size * args.scale
@@ -44,7 +47,11 @@ def main() -> None:
         draw.text((j * cell + 3, 2), text, fill="black")
     for i in range(args.rows):
         face = pipe(sketches[i])
-        cells = [sketches[i].convert("RGB"), face.images[0], face.masks[0].convert("RGB")]
+        cells = [sketches[i].convert("RGB"), face.images[0]]
+        for seed in styles:
+            cells.append(pipe(sketches[i], seed=seed).images[0])
+        face = pipe(sketches[i], seed=styles[0]) if styles else face
+        cells.append(face.masks[0].convert("RGB"))
         cells += [pipe.edit(face, {n: v}).images[0] for n, v in EDITS]
         cells.append(donor.images[0])
         cells += [pipe.swap_regions(face, donor, list(r)).images[0] for r in SWAPS]

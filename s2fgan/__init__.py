@@ -13,6 +13,7 @@ _LAZY = {
     "MappingNetwork": "s2fgan.models.mapping",
     "RegionGenerator": "s2fgan.models.region_generator",
     "SketchEncoder": "s2fgan.models.encoders",
+    "StyleBank": "s2fgan.models.style_bank",
     "FaceOutput": "s2fgan.pipelines.sketch_to_face",
     "SketchToFacePipeline": "s2fgan.pipelines.sketch_to_face",
 }

@@ -211,6 +211,12 @@ COMMANDS: tuple[Command, ...] = (
         train_commands.run_train,
     ),
     Command(
+        ("styles",),
+        "add a style bank to a saved pipeline (the colours a seed gives a sketch's portrait)",
+        train_commands.styles_arguments,
+        train_commands.run_styles,
+    ),
+    Command(
         ("eval",),
         "score a model on the held-out synthetic split: results JSON and plots",
         eval_commands.eval_arguments,

@@ -12,10 +12,11 @@ from s2fgan.pipelines import SketchToFacePipeline
 W_DIM = 16
 
 
-def make_tiny_pipeline() -> SketchToFacePipeline:
+def make_tiny_pipeline(styles: int = 0) -> SketchToFacePipeline:
+    """The tiny pipeline; with `styles` > 0, a StyleBank of that many encoded portraits."""
     torch.manual_seed(0)
     encoder = dict(resolution=64, widths=(8, 8, 16, 16, 16), w_dim=W_DIM)
-    return SketchToFacePipeline(
+    pipe = SketchToFacePipeline(
         generator=RegionGenerator(
             w_dim=W_DIM,
             grid_size=16,
@@ -29,8 +30,20 @@ def make_tiny_pipeline() -> SketchToFacePipeline:
         image_encoder=ImageEncoder(**encoder),
         attribute_mapper=AttributeMapper(w_dim=W_DIM),
     )
+    if styles:
+        from s2fgan.training.style_bank import build_style_bank
+
+        bank = build_style_bank(pipe.sketch_encoder, pipe.image_encoder, styles, progress=False)
+        pipe.register_modules(style_bank=bank)
+    return pipe
 
 
 @pytest.fixture(scope="session")
 def tiny_pipeline() -> SketchToFacePipeline:
     return make_tiny_pipeline()
+
+
+@pytest.fixture(scope="session")
+def tiny_styled_pipeline() -> SketchToFacePipeline:
+    """The tiny pipeline with a StyleBank of 4 styles."""
+    return make_tiny_pipeline(styles=4)

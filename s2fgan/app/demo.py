@@ -1,7 +1,7 @@
 """`build_demo(pipe)`: the Gradio Blocks of s2fgan (UI wiring only; actions in handlers.py).
 
-Panels: Sketch (draw / upload a sketch / upload a photo, examples) -> Result (overlays,
-download) -> Attributes (12 sliders from the face's own strengths) -> Region swap (donor,
+Panels: Sketch (draw / upload a sketch / upload a photo, examples) -> Result (colour seed,
+overlays, download) -> Attributes (12 sliders from the face's own strengths) -> Region swap (donor,
 regions, shape/texture). Per-user state lives in gr.State; the queue bounds concurrency.
 """
 
@@ -29,6 +29,7 @@ CANVAS = 384  # px of the drawing canvas (the model resizes to its own resolutio
 def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
     """The app for one SketchToFacePipeline. Launch it with `.queue(...).launch()`."""
     h = Handlers(pipe)
+    styles = bool(getattr(pipe, "has_styles", False))  # folders with a StyleBank
     with gr.Blocks(title="s2fgan", analytics_enabled=False) as demo:
         session = gr.State(None)
         gr.Markdown(f"# {title}\n{INTRO}")
@@ -77,6 +78,15 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
                     elem_id="result",
                     buttons=["fullscreen"],
                 )
+                with gr.Row(visible=styles):
+                    style = gr.Number(
+                        label="Colour seed (blank: the sketch's own colours)",
+                        value=None,
+                        precision=0,
+                        minimum=0,
+                        elem_id="style",
+                    )
+                    colours = gr.Button("New colours", elem_id="colours")
                 with gr.Row():
                     show_mask = gr.Checkbox(label="Overlay regions", value=False)
                     show_sketch = gr.Checkbox(label="Overlay sketch", value=False)
@@ -137,17 +147,19 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
 
         overlays = [show_mask, show_sketch]
         rendered = [result, session, download, *sliders]
-        generate.click(h.from_canvas, [canvas, session, *overlays], rendered, api_name="draw")
+        generate.click(
+            h.from_canvas, [canvas, session, *overlays, style], rendered, api_name="draw"
+        )
         # .change, not .upload: clicking an example fills the component without an upload.
         sketch_file.change(
             lambda path, *rest: h.from_sketch_file(path, *rest) if path else gr.skip(),
-            [sketch_file, session, *overlays],
+            [sketch_file, session, *overlays, style],
             rendered,
             api_name="sketch",
         )
         photo_file.upload(
             h.from_photo_file,
-            [photo_file, session, *overlays],
+            [photo_file, session, *overlays, style],
             [photo_sketch, *rendered],
             api_name="photo",
         )
@@ -166,6 +178,10 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
             h.edit, [session, *overlays, *sliders], [result, session, download], api_name="edit"
         )
         reset.click(h.reset, [session, *overlays], rendered, api_name="reset")
+        colours.click(h.roll, None, style, api_name=False).then(
+            h.restyle, [style, session, *overlays], rendered, api_name="colours"
+        )
+        style.submit(h.restyle, [style, session, *overlays], rendered, api_name=False)
         for box in overlays:
             box.change(h.view, [session, *overlays], result, api_name=False, show_progress="hidden")
         dice.click(h.roll, None, seed, api_name=False).then(

@@ -40,6 +40,7 @@ class Session:
     base: FaceOutput | None = None  # the encoded code, after swaps, before slider edits
     face: FaceOutput | None = None  # what is shown: base with the sliders applied
     sketch: Image.Image | None = None  # the sketch the face came from (for the overlay)
+    style: int | None = None  # the colour seed of the face (None: the sketch's own colours)
     source: str = ""  # "canvas", "sketch upload", "photo upload"
     donor: FaceOutput | None = None
     donor_source: str = ""
@@ -56,6 +57,19 @@ def _require_portrait(session: Session | None) -> None:
         raise gr.Error("Make a portrait first: draw a face and press Generate.")
 
 
+def _style_seed(value) -> int | None:
+    """A colour seed from its number box: None when blank, else a whole number >= 0."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        seed = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"The colour seed must be a whole number >= 0, got {value!r}.") from None
+    if seed < 0 or seed != int(seed) or seed > MAX_SEED:
+        raise ValueError(f"The colour seed must be a whole number in 0..{MAX_SEED}, got {value}.")
+    return int(seed)
+
+
 def _user_error(error: Exception) -> gr.Error:
     return gr.Error(str(error), title="Cannot do that")
 
@@ -70,11 +84,12 @@ class Handlers:
         self._edit = gpu(self._edit_impl)
         self._swap = gpu(self._swap_impl)
         self._random = gpu(self._random_impl)
+        self._restyle = gpu(self._restyle_impl)
 
     # ---- model calls (wrapped with spaces.GPU on ZeroGPU)
 
-    def _encode_sketch_impl(self, sketch: Image.Image) -> FaceOutput:
-        return self.pipe(sketch)
+    def _encode_sketch_impl(self, sketch: Image.Image, style: int | None = None) -> FaceOutput:
+        return self.pipe(sketch, seed=style)
 
     def _encode_photo_impl(self, photo: Image.Image) -> FaceOutput:
         return self.pipe.from_photo(photo)
@@ -87,6 +102,9 @@ class Handlers:
 
     def _random_impl(self, seed: int) -> FaceOutput:
         return self.pipe.random_face(seed)
+
+    def _restyle_impl(self, base: FaceOutput, style: int) -> FaceOutput:
+        return self.pipe.restyle(base, style)
 
     # ---- outputs shared by every action
 
@@ -133,32 +151,39 @@ class Handlers:
         session.sketch, session.source, session.edits = sketch, source, {}
         return session
 
-    def _generate(self, make_sketch, source: str, session, show_mask, show_sketch):
-        """make_sketch() -> sketch -> portrait; a new face for the session. Returns the
-        sketch and the rendered outputs."""
+    def _generate(self, make_sketch, source: str, session, show_mask, show_sketch, style):
+        """make_sketch() -> sketch -> portrait (in colour seed `style`, blank: the sketch's own
+        colours); a new face for the session. Returns the sketch and the rendered outputs."""
         try:
+            style = _style_seed(style)
             sketch = make_sketch()
-            face = self._encode_sketch(sketch)
+            face = self._encode_sketch(sketch, style)
         except ValueError as error:
             raise _user_error(error) from None
         session = self._start(face, sketch, source, session)
+        session.style = style
         return sketch, self._rendered(session, show_mask, show_sketch)
 
-    def from_canvas(self, canvas, session, show_mask=False, show_sketch=False):
+    def from_canvas(self, canvas, session, show_mask=False, show_sketch=False, style=None):
         """Draw tab: the canvas drawing -> portrait."""
         _, rendered = self._generate(
-            lambda: read_canvas(canvas), "canvas", session, show_mask, show_sketch
+            lambda: read_canvas(canvas), "canvas", session, show_mask, show_sketch, style
         )
         return rendered
 
-    def from_sketch_file(self, path, session, show_mask=False, show_sketch=False):
+    def from_sketch_file(self, path, session, show_mask=False, show_sketch=False, style=None):
         """Upload tab: a sketch file -> portrait."""
         _, rendered = self._generate(
-            lambda: read_upload(path, "sketch"), "sketch upload", session, show_mask, show_sketch
+            lambda: read_upload(path, "sketch"),
+            "sketch upload",
+            session,
+            show_mask,
+            show_sketch,
+            style,
         )
         return rendered
 
-    def from_photo_file(self, path, session, show_mask=False, show_sketch=False):
+    def from_photo_file(self, path, session, show_mask=False, show_sketch=False, style=None):
         """Photo tab: a photo -> its line drawing (shown) -> portrait."""
         sketch, rendered = self._generate(
             lambda: photo_to_sketch(read_upload(path, "photo")),
@@ -166,8 +191,26 @@ class Handlers:
             session,
             show_mask,
             show_sketch,
+            style,
         )
         return (sketch, *rendered)
+
+    # ---- colours
+
+    def restyle(self, style, session, show_mask=False, show_sketch=False):
+        """The face in the colours of seed `style` (every region repainted, layout and slider
+        edits kept; no re-encoding)."""
+        _require_portrait(session)
+        try:
+            style = _style_seed(style)
+            if style is None:
+                raise ValueError("Give a colour seed (a whole number >= 0).")
+            session.base = self._restyle(session.base, style)
+            session.face = self._edit(session.base, session.edits)
+        except ValueError as error:
+            raise _user_error(error) from None
+        session.style = style
+        return self._rendered(session, show_mask, show_sketch)
 
     # ---- attribute sliders
 
@@ -199,7 +242,7 @@ class Handlers:
     # ---- region swap
 
     def roll(self) -> int:
-        """The dice: a new random donor seed."""
+        """The dice: a new random seed (donors, colours)."""
         return random.randint(0, MAX_SEED)
 
     def donor_from_seed(self, seed, session):

@@ -82,6 +82,18 @@ def evaluate(
     half = n // 2
     embed = lambda images: batched(lambda s: classifier.embed(images[s]), len(images))  # noqa: E731
     fake_emb, real_emb = embed(faces[:half]), embed(data.image)
+    # A model with styles (a sketch's colours drawn by seed) is also scored with portrait i
+    # in style i: the same layout, the colours a user gets with a seed.
+    styled = bool(getattr(model, "styles", False))
+    if styled:
+        styled_faces = batched(
+            lambda s: model.synthesize(
+                model.style(model.encode_sketch(data.sketch[s]), list(range(s.start, s.stop)))
+            ),
+            n,
+        )
+        styled_seg = batched(lambda s: segmenter(styled_faces[s]).argmax(1), n)
+        styled_emb = embed(styled_faces[:half])
     bar.update()
 
     # Photo -> encoder -> generator reconstruction.
@@ -165,10 +177,16 @@ def evaluate(
         "recon_l1": n,
         "recon_miou": n,
     }
+    if styled:
+        figures["sketch_miou_styled"] = metrics.miou(styled_seg, data.mask[:n])
+        figures["fd_styled"] = metrics.frechet_distance(styled_emb, real_emb[half:])
+        samples["sketch_miou_styled"] = n
+        samples["fd_styled"] = [half, n - half]
     results = {"figures": figures, "samples": samples, "config": asdict(config)}
     examples = {
         "sketch": data.sketch[:4],
         "face": faces[:4],
+        "styled": styled_faces[:4] if styled else None,
         "segmentation": face_seg[:4],
         "edits": edited,
         "swaps": swapped_examples,

@@ -40,6 +40,16 @@ class PipelineModel:
     def encode_image(self, image: torch.Tensor) -> torch.Tensor:
         return self.pipe.image_encoder(self._fit(image))
 
+    @property
+    def styles(self) -> bool:
+        """Whether the pipeline draws a sketch's colours by seed (it has a StyleBank)."""
+        return self.pipe.has_styles
+
+    @torch.no_grad()
+    def style(self, code: torch.Tensor, seeds: Sequence[int]) -> torch.Tensor:
+        """The codes with the colours of style seeds[b] for code b."""
+        return self.pipe.style_bank.apply(code, list(seeds))
+
     @torch.no_grad()
     def edit(self, code: torch.Tensor, attributes: Mapping[str, float]) -> torch.Tensor:
         return self.pipe.attribute_mapper.edit(code, dict(attributes))

@@ -73,9 +73,12 @@ def _tile(image: torch.Tensor) -> Image.Image:
 
 
 def example_grid(examples: dict, path: Path, edit_names=("Smiling", "Eyeglasses", "Young")) -> None:
-    """Rows = faces; columns = sketch, face, segmentation, edits at +3/-3, region swaps."""
+    """Rows = faces; columns = sketch, face, segmentation, the face in style i (models with
+    styles), edits at +3/-3, region swaps."""
     columns = [("sketch", examples["sketch"]), ("face", examples["face"])]
     columns.append(("segmentation", examples["segmentation"]))
+    if examples.get("styled") is not None:
+        columns.append(("style i", examples["styled"]))
     for name in edit_names:
         for sign in (1, -1):
             if (name, sign) in examples["edits"]:

@@ -133,6 +133,25 @@ def summary_rows(results: dict[str, Any]) -> list[Row]:
             _samples(results, "fd"),
         )
     )
+    if "fd_styled" in f:  # a pipeline with a StyleBank: portrait i in style i
+        rows.append(
+            Row(
+                "`fd_styled` (`fd` with the colours of seeds)",
+                f"{f['fd_styled']:.1f} ({f['fd_styled'] / f['fd_floor']:.1f}x)",
+                "-",
+                "-",
+                _samples(results, "fd_styled"),
+            )
+        )
+        rows.append(
+            Row(
+                "`sketch_miou_styled`",
+                f"{f['sketch_miou_styled']:.3f}",
+                "-",
+                "-",
+                _samples(results, "sketch_miou_styled"),
+            )
+        )
     rows.append(
         Row(
             "`recon_l1` / `recon_miou`",

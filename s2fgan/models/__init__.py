@@ -5,6 +5,7 @@ from s2fgan.models.discriminators import DualBranchDiscriminator, LatentDomainDi
 from s2fgan.models.encoders import ImageEncoder, SketchEncoder
 from s2fgan.models.mapping import MappingNetwork
 from s2fgan.models.region_generator import RegionGenerator
+from s2fgan.models.style_bank import StyleBank
 
 __all__ = [
     "AttributeMapper",
@@ -14,4 +15,5 @@ __all__ = [
     "MappingNetwork",
     "RegionGenerator",
     "SketchEncoder",
+    "StyleBank",
 ]

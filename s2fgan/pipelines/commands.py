@@ -29,6 +29,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mask-out", type=Path, help="also write the region map (PNG)")
     parser.add_argument("--code-out", type=Path, help="also save the code (for `edit`)")
     parser.add_argument("--attr", action="append", metavar="NAME=STRENGTH", default=[])
+    parser.add_argument(
+        "--style",
+        type=int,
+        help="colour seed: repaint the face in style N of the pipeline's StyleBank",
+    )
 
 
 def _source(parser: argparse.ArgumentParser) -> None:
@@ -100,9 +105,19 @@ def _write(args, face, **details) -> int:
     return 0
 
 
+def _restyle(pipe, face, style: int | None):
+    if style is None:
+        return face
+    try:
+        return pipe.restyle(face, style)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+
+
 def run_generate(args: argparse.Namespace) -> int:
     pipe = _load(args.pipeline)
     face = _face(pipe, args.sketch, args.photo, args.code, args.seed)
+    face = _restyle(pipe, face, args.style)
     attributes = _parse_attributes(args.attr)
     if attributes:
         try:
@@ -110,7 +125,7 @@ def run_generate(args: argparse.Namespace) -> int:
         except ValueError as error:
             raise UserError(str(error)) from None
     source = next(str(v) for v in (args.sketch, args.photo, args.code, args.seed) if v is not None)
-    return _write(args, face, source=source, seed=args.seed)
+    return _write(args, face, source=source, seed=args.seed, style=args.style)
 
 
 def run_edit(args: argparse.Namespace) -> int:
@@ -124,7 +139,7 @@ def run_swap(args: argparse.Namespace) -> int:
     if sum(d is not None for d in donors) != 1:
         raise UserError("give exactly one donor: --donor-sketch, --donor-photo or --donor-seed")
     pipe = _load(args.pipeline)
-    face = _face(pipe, args.sketch, args.photo, args.code, args.seed)
+    face = _restyle(pipe, _face(pipe, args.sketch, args.photo, args.code, args.seed), args.style)
     donor = _face(pipe, args.donor_sketch, args.donor_photo, None, args.donor_seed)
     regions = [r.strip() for r in args.regions.split(",") if r.strip()]
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
@@ -135,4 +150,4 @@ def run_swap(args: argparse.Namespace) -> int:
             face = pipe.edit(face, attributes)
     except ValueError as error:
         raise UserError(str(error)) from None
-    return _write(args, face, regions=regions, parts=parts)
+    return _write(args, face, regions=regions, parts=parts, style=args.style)

@@ -25,6 +25,7 @@ from s2fgan.models.encoders import ImageEncoder, SketchEncoder
 from s2fgan.models.latent_layout import PARTS
 from s2fgan.models.mapping import MappingNetwork
 from s2fgan.models.region_generator import RegionGenerator
+from s2fgan.models.style_bank import StyleBank
 
 _PALETTE = [c for color in REGION_COLORS for c in color]
 # A sketch counts as empty when less than this share of its pixels is darker than 0.8
@@ -59,13 +60,18 @@ class SketchToFacePipeline(DiffusionPipeline):
         sketch_encoder: SketchEncoder, sketch -> ws.
         image_encoder: ImageEncoder, photo -> ws.
         attribute_mapper: AttributeMapper, reads and sets the 12 attribute strengths.
+        style_bank: optional StyleBank: with it, a seed gives a sketch's portrait (and a
+            random face) the colours of one of its styles; without it (folders saved before
+            it existed) a sketch's portrait has the sketch encoder's own colours.
 
     Example:
         >>> pipe = SketchToFacePipeline.from_pretrained("weights_card/s2fgan-synth-128")
-        >>> out = pipe(sketch=Image.open("sketch.png"), attributes={"Smiling": 2.0})
+        >>> out = pipe(sketch=Image.open("sketch.png"), attributes={"Smiling": 2.0}, seed=7)
         >>> older = pipe.edit(out, {"Young": -3.0})
         >>> swapped = pipe.swap_regions(older, donor=pipe.random_face(seed=3), regions=["hair"])
     """
+
+    _optional_components = ["style_bank"]
 
     def __init__(
         self,
@@ -74,6 +80,7 @@ class SketchToFacePipeline(DiffusionPipeline):
         sketch_encoder: SketchEncoder,
         image_encoder: ImageEncoder,
         attribute_mapper: AttributeMapper,
+        style_bank: StyleBank | None = None,
     ) -> None:
         super().__init__()
         self.register_modules(
@@ -82,15 +89,34 @@ class SketchToFacePipeline(DiffusionPipeline):
             sketch_encoder=sketch_encoder,
             image_encoder=image_encoder,
             attribute_mapper=attribute_mapper,
+            style_bank=style_bank,
         )
 
     @classmethod
     def component_classes(cls) -> dict[str, type]:
-        """The networks the pipeline is made of (its model_index.json): name -> class, as the
-        constructor names them."""
+        """The trained networks the pipeline is made of: name -> class, as the constructor
+        names them (the optional StyleBank, built after training, is not among them)."""
         classes = typing.get_type_hints(cls.__init__)
         classes.pop("return", None)
+        for name in cls._optional_components:
+            classes.pop(name)
         return classes
+
+    @property
+    def has_styles(self) -> bool:
+        """Whether a seed gives a sketch's portrait its colours (the folder has a StyleBank)."""
+        return getattr(self, "style_bank", None) is not None
+
+    def styled(self, ws: torch.Tensor, seed: int | None) -> torch.Tensor:
+        """ws with the colours (texture codes) of style `seed + b` for code b; unchanged when
+        seed is None or the pipeline has no StyleBank."""
+        if seed is None:
+            return ws
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        if not self.has_styles:
+            return ws
+        return self.style_bank.apply(ws, [int(seed) + b for b in range(ws.shape[0])])
 
     @property
     def resolution(self) -> int:
@@ -171,10 +197,20 @@ class SketchToFacePipeline(DiffusionPipeline):
         Args:
             sketch: one sketch or a list (dark strokes on white paper).
             attributes: {name: strength in [-4, 4]} applied to every portrait.
-            seed: recorded with the result; the sketch path itself is deterministic.
+            seed: the colours: portrait b takes style `seed + b` of the StyleBank (hair,
+                skin, clothes, background...; the layout stays the sketch's). None: the
+                sketch encoder's own colours, the same for every sketch.
         """
-        ws = self.sketch_encoder(self._sketch(sketch))
+        ws = self.styled(self.sketch_encoder(self._sketch(sketch)), seed)
         return self.synthesize(self._apply(ws, attributes), seed=seed)
+
+    @torch.no_grad()
+    def restyle(self, result: FaceOutput, seed: int) -> FaceOutput:
+        """A result with the colours of style `seed` (no re-encoding; every region's layout
+        stays). Needs a StyleBank."""
+        if not self.has_styles:
+            raise ValueError("this pipeline has no style_bank: add one with `s2fgan styles`")
+        return self.synthesize(self.styled(result.ws, seed), seed=seed)
 
     @torch.no_grad()
     def from_photo(
@@ -221,9 +257,13 @@ class SketchToFacePipeline(DiffusionPipeline):
 
     @torch.no_grad()
     def random_face(self, seed: int, truncation: float = 0.7) -> FaceOutput:
-        """A random face (e.g. a swap donor) from the mapping network, fixed by its seed."""
-        if not isinstance(seed, int | np.integer) or seed < 0:
+        """A random face (e.g. a swap donor), fixed by its seed: face `seed` of the StyleBank
+        when the pipeline has one, else a face of the mapping network (`truncation` applies
+        to these only)."""
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
             raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        if self.has_styles:
+            return self.synthesize(self.style_bank.faces([int(seed)]), seed=int(seed))
         z = self.mapping.sample_z(1, torch.Generator().manual_seed(int(seed)))
         ws = self.mapping.truncate(self.mapping(z.to(self.device, self._dtype)), truncation)
         return self.synthesize(ws, seed=int(seed))

@@ -75,15 +75,18 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     return TrainConfig(**values)
 
 
-def export_pipeline(final: Path, out: Path) -> Path:
-    """Assemble the trained components into a saved SketchToFacePipeline folder."""
+def export_pipeline(final: Path, out: Path, styles: int = 256) -> Path:
+    """Assemble the trained components into a saved SketchToFacePipeline folder, with a
+    StyleBank of `styles` encoded training portraits (0: none)."""
     from s2fgan.pipelines import SketchToFacePipeline
+    from s2fgan.training.style_bank import build_style_bank
 
     classes = SketchToFacePipeline.component_classes()
-    pipe = SketchToFacePipeline(
-        **{name: cls.from_pretrained(final / name) for name, cls in classes.items()}
-    )
-    pipe.save_pretrained(out)
+    parts = {name: cls.from_pretrained(final / name) for name, cls in classes.items()}
+    if styles:
+        encoders = parts["sketch_encoder"], parts["image_encoder"]
+        parts["style_bank"] = build_style_bank(*encoders, size=styles)
+    SketchToFacePipeline(**parts).save_pretrained(out)
     return out
 
 
@@ -94,4 +97,26 @@ def run_train(args: argparse.Namespace) -> int:
     print(f"trained networks in {final}")
     if args.export_pipeline:
         print(f"pipeline saved to {export_pipeline(final, args.export_pipeline)}")
+    return 0
+
+
+def styles_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", type=Path, help="a saved pipeline folder")
+    parser.add_argument(
+        "--size", type=int, default=256, help="styles, one per portrait (default: 256)"
+    )
+    parser.add_argument(
+        "--first-seed", type=int, default=0, help="first TRAIN seed encoded (default: 0)"
+    )
+
+
+def run_styles(args: argparse.Namespace) -> int:
+    from s2fgan.errors import UserError
+    from s2fgan.training.style_bank import add_style_bank
+
+    try:
+        bank = add_style_bank(args.folder, size=args.size, first_seed=args.first_seed)
+    except (FileNotFoundError, ValueError) as error:
+        raise UserError(str(error)) from None
+    print(f"{args.folder}/style_bank: {bank.config.size} styles from {bank.config.source}")
     return 0

@@ -5,6 +5,7 @@ import json
 import gradio as gr
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from s2fgan.app.examples import FOLDER
@@ -171,3 +172,36 @@ def test_model_choice_and_gpu_wrapper(monkeypatch):
         return 1
 
     assert gpu(f)() == 1
+
+
+def test_colour_seed_recolours_the_portrait_and_keeps_slider_edits(tiny_styled_pipeline):
+    h = Handlers(tiny_styled_pipeline)
+    canvas = {"background": None, "layers": [strokes()], "composite": strokes()}
+    _, session, *_ = h.from_canvas(canvas, None, style=2)
+    assert session.style == 2 and session.face.seed == 2
+    values = [
+        3.0 if name == "Smiling" else v
+        for name, v in zip(ATTRIBUTES, h.sliders(session), strict=True)
+    ]
+    h.edit(session, False, False, *values)
+    before = session.base.ws.clone()
+    _, session, download, *sliders = h.restyle(7.0, session)
+    assert session.style == 7 and not torch.equal(session.base.ws, before)
+    assert session.face.attributes[0]["Smiling"] == pytest.approx(3.0, abs=1e-3)
+    assert sliders[ATTRIBUTES.index("Smiling")] == pytest.approx(3.0)
+    with Image.open(download) as png:
+        assert json.loads(png.text["s2fgan"])["seed"] == 7
+
+
+@pytest.mark.parametrize(
+    ("style", "message"), [(None, "Give a colour seed"), (-2, "0.."), (1.5, "whole")]
+)
+def test_a_bad_colour_seed_is_a_clear_error(tiny_styled_pipeline, style, message):
+    h = Handlers(tiny_styled_pipeline)
+    canvas = {"background": None, "layers": [strokes()], "composite": strokes()}
+    _, session, *_ = h.from_canvas(canvas, None)
+    assert session.style is None
+    with pytest.raises(gr.Error, match=message):
+        h.restyle(style, session)
+    with pytest.raises(gr.Error, match="Make a portrait first"):
+        h.restyle(1, None)

@@ -1,0 +1,123 @@
+"""Styles: a seed recolours a sketch's portrait from the StyleBank and keeps its layout."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from s2fgan.cli import main
+from s2fgan.models.style_bank import StyleBank
+from s2fgan.pipelines import SketchToFacePipeline
+from s2fgan.training.style_bank import add_style_bank, build_style_bank
+
+
+def _sketch() -> Image.Image:
+    array = np.full((96, 96), 255, np.uint8)
+    array[20:70, 30:33] = 0
+    array[20:23, 30:80] = 0
+    return Image.fromarray(array)
+
+
+def test_a_seed_recolours_the_sketch_face_and_keeps_its_layout(tiny_styled_pipeline):
+    pipe = tiny_styled_pipeline
+    layout = pipe.generator.layout
+    textures = layout.slots(list(pipe.style_bank.config.regions), ["texture"])
+    kept = [k for k in range(layout.num_ws) if k not in textures]
+    own, styled = pipe(_sketch()), pipe(_sketch(), seed=5)
+    # seed 5 is style 5 % 4 = 1: its textures, the sketch's w_base and shapes
+    assert torch.equal(styled.ws[:, textures], pipe.style_bank.codes[1:2, textures])
+    assert torch.equal(styled.ws[:, kept], own.ws[:, kept])
+    # a texture never reaches the depths: the region layout is the same, the pixels are not
+    a, b = pipe.generator(own.ws), pipe.generator(styled.ws)
+    assert torch.allclose(a.masks, b.masks, atol=1e-6)
+    assert (a.image - b.image).abs().max() > 1e-5
+    assert styled.seed == 5 and own.seed is None
+
+
+def test_each_face_of_a_batch_takes_the_next_style(tiny_styled_pipeline):
+    pipe = tiny_styled_pipeline
+    slot = pipe.generator.layout.slots(["hair"], ["texture"])
+    out = pipe([_sketch(), _sketch()], seed=2)
+    assert torch.equal(out.ws[:, slot], pipe.style_bank.codes[2:4, slot])
+    with pytest.raises(ValueError, match="seed"):
+        pipe(_sketch(), seed=-1)
+
+
+def test_random_faces_are_the_banks_whole_codes(tiny_styled_pipeline, tiny_pipeline):
+    pipe = tiny_styled_pipeline
+    assert torch.equal(pipe.random_face(6).ws, pipe.style_bank.codes[2:3])
+    # without a bank: the mapping network, and a seed is only recorded
+    assert not tiny_pipeline.has_styles
+    assert torch.equal(tiny_pipeline(_sketch(), seed=3).ws, tiny_pipeline(_sketch()).ws)
+
+
+def test_restyle_changes_only_the_colours_of_a_result(tiny_styled_pipeline, tiny_pipeline):
+    pipe = tiny_styled_pipeline
+    face = pipe.edit(pipe(_sketch(), seed=0), {"Smiling": 3.0})
+    again = pipe.restyle(face, 3)
+    shapes = pipe.generator.layout.slots(["mouth", "skin"], ["shape"])
+    assert torch.equal(again.ws[:, shapes], face.ws[:, shapes]) and again.seed == 3
+    assert not torch.equal(again.ws, face.ws)
+    with pytest.raises(ValueError, match="no style_bank"):
+        tiny_pipeline.restyle(tiny_pipeline(_sketch()), 1)
+
+
+def test_bank_checks_its_inputs():
+    bank = StyleBank(w_dim=8, size=2)
+    with pytest.raises(ValueError, match=r"ws must be \[2, 27, 8\]"):
+        bank.fill(torch.zeros(3, 27, 8))
+    with pytest.raises(ValueError, match="one seed per code"):
+        bank.apply(torch.zeros(2, 27, 8), [1])
+    with pytest.raises(ValueError, match="integers >= 0"):
+        bank.faces([1.5])
+    with pytest.raises(ValueError, match="unknown regions"):
+        StyleBank(w_dim=8, regions=["tail"])
+
+
+def test_styles_come_from_train_seeds_only(tiny_pipeline):
+    encoders = tiny_pipeline.sketch_encoder, tiny_pipeline.image_encoder
+    with pytest.raises(ValueError, match="TRAIN seeds"):
+        build_style_bank(*encoders, size=4, first_seed=999_999_998, progress=False)
+
+
+def test_add_style_bank_extends_a_saved_folder_and_loads_back(tiny_pipeline, tmp_path):
+    folder = tmp_path / "pipe"
+    tiny_pipeline.save_pretrained(folder)
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    add_style_bank(folder, size=3, first_seed=10)
+    index = json.loads((folder / "model_index.json").read_text())
+    assert index["style_bank"] == ["s2fgan.models.style_bank", "StyleBank"]
+    changed = [p.name for p, data in before.items() if p.read_bytes() != data]
+    assert changed == ["model_index.json"]  # no other component is rewritten
+    loaded = SketchToFacePipeline.from_pretrained(folder)
+    assert loaded.has_styles and loaded.style_bank.config.size == 3
+    assert "seeds 10..12" in loaded.style_bank.config.source
+    again = tmp_path / "again"
+    loaded.save_pretrained(again)
+    reloaded = SketchToFacePipeline.from_pretrained(again)
+    a = np.asarray(loaded(_sketch(), seed=1).images[0])
+    assert np.array_equal(a, np.asarray(reloaded(_sketch(), seed=1).images[0]))
+
+
+def test_styles_command_refuses_a_folder_without_a_pipeline(tmp_path, capsys):
+    assert main(["styles", str(tmp_path)]) == 1
+    assert "model_index.json" in capsys.readouterr().err
+
+
+def test_generate_command_takes_a_colour_seed(
+    tiny_styled_pipeline, tiny_pipeline, tmp_path, capsys
+):
+    styled, plain = tmp_path / "styled", tmp_path / "plain"
+    tiny_styled_pipeline.save_pretrained(styled)
+    tiny_pipeline.save_pretrained(plain)
+    _sketch().save(tmp_path / "sketch.png")
+    argv = ["generate", "--sketch", str(tmp_path / "sketch.png"), "--style", "2"]
+    assert main([*argv, "--pipeline", str(styled), "--out", str(tmp_path / "a.png")]) == 0
+    with Image.open(tmp_path / "a.png") as png:
+        assert json.loads(png.text["s2fgan"])["style"] == 2
+    expected = np.asarray(tiny_styled_pipeline(_sketch(), seed=2).images[0])
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "a.png").convert("RGB")), expected)
+    assert main([*argv, "--pipeline", str(plain), "--out", str(tmp_path / "b.png")]) == 1
+    assert "no style_bank" in capsys.readouterr().err
