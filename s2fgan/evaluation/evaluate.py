@@ -179,8 +179,9 @@ def evaluate(
     }
     if styled:
         figures["sketch_miou_styled"] = metrics.miou(styled_seg, data.mask[:n])
+        figures["sketch_iou_styled"] = metrics.region_iou(styled_seg, data.mask[:n])
         figures["fd_styled"] = metrics.frechet_distance(styled_emb, real_emb[half:])
-        samples["sketch_miou_styled"] = n
+        samples["sketch_miou_styled"] = samples["sketch_iou_styled"] = n
         samples["fd_styled"] = [half, n - half]
     results = {"figures": figures, "samples": samples, "config": asdict(config)}
     examples = {

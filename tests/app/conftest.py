@@ -1,12 +1,13 @@
-"""The tiny untrained pipeline saved to disk and loaded the way the app loads models."""
+"""The tiny untrained pipeline (with a StyleBank, so the colour controls show) saved to disk
+and loaded the way the app loads models."""
 
 import pytest
 
 
 @pytest.fixture(scope="session")
-def tiny_pipeline_dir(tiny_pipeline, tmp_path_factory):
+def tiny_pipeline_dir(tiny_styled_pipeline, tmp_path_factory):
     folder = tmp_path_factory.mktemp("tiny_pipe")
-    tiny_pipeline.save_pretrained(folder)
+    tiny_styled_pipeline.save_pretrained(folder)
     return folder
 
 

@@ -1,4 +1,5 @@
-"""A real headless Chromium draws on the canvas, gets a portrait, moves a slider, swaps hair.
+"""A real headless Chromium draws on the canvas, gets a portrait, moves a slider, swaps hair,
+asks for new colours.
 
 Needs Debian's chromium and the playwright package (.ci/run installs both). Skipped where
 they are missing, unless S2FGAN_REQUIRE_BROWSER=1 (set by CI) makes that a failure.
@@ -59,4 +60,8 @@ def test_draw_generate_slide_and_swap_in_the_browser(page):
     page.click("#dice")
     page.wait_for_timeout(1000)
     driver.click_and_time(page, "#swap")
-    assert driver.result_src(page) not in (first, edited)
+    swapped = driver.result_src(page)
+    assert swapped not in (first, edited)
+    driver.click_and_time(page, "#colours")
+    assert driver.result_src(page) != swapped
+    assert page.locator("#style input").input_value() != ""  # the seed it drew

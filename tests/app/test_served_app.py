@@ -45,6 +45,9 @@ def test_generate_edit_and_swap_over_http(url):
     swapped, _, *after = c.predict(["hair"], "shape and texture", False, False, api_name="/swap")
     assert (pixels(swapped) != pixels(edited)).any()
     assert after[0] == moved[0]  # the slider edit survives the swap
+    recoloured, _, *kept = c.predict(3, False, False, api_name="/colours")
+    assert (pixels(recoloured) != pixels(swapped)).any()
+    assert kept[0] == moved[0]  # and a new colour seed
 
 
 def test_a_bad_upload_is_a_readable_error(url, tmp_path):
