@@ -192,8 +192,11 @@ def test_training_runs_checkpoints_resumes_and_exports(tmp_path):
     assert [x["step"] for x in lines] == [1, 2, 3, 4]
     assert all(v == v for x in lines for v in x.values())  # no NaN
     assert (tmp_path / "run/samples/000002.png").exists()
-    pipe = SketchToFacePipeline.from_pretrained(export_pipeline(final, tmp_path / "pipe"))
+    pipe = SketchToFacePipeline.from_pretrained(
+        export_pipeline(final, tmp_path / "pipe", styles=16)
+    )
     assert pipe.random_face(0).images[0].size == (64, 64)
+    assert pipe.has_styles and pipe.style_bank.config.size == 16  # built from its encoders
 
 
 def test_max_minutes_stops_with_a_checkpoint_and_final_networks(tmp_path):
@@ -230,7 +233,7 @@ def test_fine_tuning_starts_from_a_pipeline_and_warms_the_discriminators_up_firs
     from s2fgan.training.loop import Networks, start_from_pipeline, train
 
     base_final = train(replace(TINY, out_dir=str(tmp_path / "base"), steps=2), progress=False)
-    base = export_pipeline(base_final, tmp_path / "pipe")
+    base = export_pipeline(base_final, tmp_path / "pipe", styles=0)
     # a run's OUT/final keeps its discriminator too, and a fine-tune from it takes it over
     nets = Networks(TINY)
     start_from_pipeline(nets, base_final)
