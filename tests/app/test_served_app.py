@@ -32,7 +32,7 @@ def pixels(path):
 def test_generate_edit_and_swap_over_http(url):
     c = client(url)
     face, download, *sliders = c.predict(
-        gradio_client.handle_file(example_paths()[0]), False, False, api_name="/sketch"
+        gradio_client.handle_file(example_paths()[0]), False, False, None, api_name="/sketch"
     )
     assert Image.open(face).size == (256, 256) and len(sliders) == 12
     assert "s2fgan" in Image.open(download).text["Software"]
@@ -55,12 +55,12 @@ def test_a_bad_upload_is_a_readable_error(url, tmp_path):
     broken.write_bytes(b"\x89PNG\r\n\x1a\n truncated")
     with pytest.raises(Exception, match="Cannot read the uploaded image"):
         client(url).predict(
-            gradio_client.handle_file(str(broken)), False, False, api_name="/sketch"
+            gradio_client.handle_file(str(broken)), False, False, None, api_name="/sketch"
         )
 
 
 def test_two_browser_sessions_never_share_a_face(url):
     a, b = client(url), client(url)
-    a.predict(gradio_client.handle_file(example_paths()[1]), False, False, api_name="/sketch")
+    a.predict(gradio_client.handle_file(example_paths()[1]), False, False, None, api_name="/sketch")
     with pytest.raises(Exception, match="Make a portrait first"):
         b.predict(False, False, *[0.0] * 12, api_name="/edit")
