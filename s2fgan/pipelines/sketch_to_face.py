@@ -33,6 +33,11 @@ _PALETTE = [c for color in REGION_COLORS for c in color]
 _MIN_INK = 0.002
 
 
+def _check_seed(seed) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+
+
 @dataclass
 class FaceOutput(BaseOutput):
     """
@@ -112,8 +117,7 @@ class SketchToFacePipeline(DiffusionPipeline):
         seed is None or the pipeline has no StyleBank."""
         if seed is None:
             return ws
-        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        _check_seed(seed)
         if not self.has_styles:
             return ws
         return self.style_bank.apply(ws, [int(seed) + b for b in range(ws.shape[0])])
@@ -260,8 +264,7 @@ class SketchToFacePipeline(DiffusionPipeline):
         """A random face (e.g. a swap donor), fixed by its seed: face `seed` of the StyleBank
         when the pipeline has one, else a face of the mapping network (`truncation` applies
         to these only)."""
-        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        _check_seed(seed)
         if self.has_styles:
             return self.synthesize(self.style_bank.faces([int(seed)]), seed=int(seed))
         z = self.mapping.sample_z(1, torch.Generator().manual_seed(int(seed)))

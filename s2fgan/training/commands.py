@@ -116,7 +116,7 @@ def run_styles(args: argparse.Namespace) -> int:
 
     try:
         bank = add_style_bank(args.folder, size=args.size, first_seed=args.first_seed)
-    except (FileNotFoundError, ValueError) as error:
+    except ValueError as error:
         raise UserError(str(error)) from None
     print(f"{args.folder}/style_bank: {bank.config.size} styles from {bank.config.source}")
     return 0

@@ -12,12 +12,11 @@ from tqdm import tqdm
 
 from s2fgan.data import SyntheticPortraits
 from s2fgan.evaluation.split import TRAIN_SEEDS
+from s2fgan.hub.folder import MODEL_INDEX, check_folder
 from s2fgan.models.encoders import ImageEncoder, SketchEncoder
 from s2fgan.models.style_bank import StyleBank
 
 logger = logging.getLogger(__name__)
-
-MODEL_INDEX = "model_index.json"
 
 
 @torch.no_grad()
@@ -66,12 +65,10 @@ def build_style_bank(
 
 
 def add_style_bank(folder: Path, size: int = 256, first_seed: int = 0) -> StyleBank:
-    """Build a StyleBank from a saved pipeline folder's image encoder and save it there as
+    """Build a StyleBank with a saved pipeline folder's encoders and save it there as
     the `style_bank` component (model_index.json gains it; the other components are
     untouched). Replaces an existing one."""
-    folder = Path(folder)
-    if not (folder / MODEL_INDEX).is_file():
-        raise FileNotFoundError(f"{folder} has no {MODEL_INDEX}: not a saved pipeline folder")
+    folder = check_folder(folder)  # UserError when it is no saved pipeline folder
     bank = build_style_bank(
         SketchEncoder.from_pretrained(folder / "sketch_encoder"),
         ImageEncoder.from_pretrained(folder / "image_encoder"),
