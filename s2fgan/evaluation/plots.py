@@ -87,7 +87,8 @@ def example_grid(examples: dict, path: Path, edit_names=("Smiling", "Eyeglasses"
                 )
     for region, images in examples["swaps"].items():
         columns.append((f"swap {region}", images))
-    rows = examples["face"].shape[0]
+    # every column holds up to 4 faces; fewer when --num-edit or --num-swap is below 4
+    rows = min(len(images) for _, images in columns)
     size = examples["face"].shape[-1]
     label_h = 18
     grid = Image.new("RGB", (size * len(columns), label_h + size * rows), "white")

@@ -36,7 +36,9 @@ class TrainConfig:
     # lr_final times their value (0: constant, as the default weights were trained). A
     # 140-min run from scratch with 0.4 / 0.05 (step 2829) moved sketch_miou 0.532 -> 0.592,
     # fd 859 -> 618 and Narrow_Eyes 0.52 -> 0.71, but attr_success mean 0.842 -> 0.735
-    # (Mustache 0.38, No_Beard 0.47; issue 4, stop 17): not shipped
+    # (Mustache 0.38, No_Beard 0.47; issue 4, stop 17): not shipped. The default weights are
+    # a 142-min run with 0.12 / 0.2 (lr_final_d 1; step 3185): sketch_miou 0.566, fd 677,
+    # attr_success mean 0.815 (issue 4, stop 22)
     lr_decay_tail: float = 0.0
     lr_final: float = 0.05
     # where the discriminators' rate ends (1: theirs stays constant while the generator
@@ -112,7 +114,7 @@ class TrainConfig:
     # CPU: flush denormal floats to zero (process-wide, torch.set_flush_denormal): a step of
     # this config took 2.65 s with them and 1.93 s without, alternating in one process
     # (benchmarks/edit_flips_cost.py --denormal; issue 4, stop 20). The default weights were
-    # trained with them (False).
+    # trained with the flush (True); the ones before them without it.
     flush_denormal: bool = True
     compile_engine: bool = True  # torch.compile the data engine (a minute once, 2x faster)
     generator: dict = field(default_factory=dict)  # RegionGenerator overrides (tiny tests)

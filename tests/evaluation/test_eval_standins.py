@@ -82,6 +82,15 @@ def test_eval_command_writes_json_and_plots_and_repeats(tmp_path, capsys):
         assert (tmp_path / "p" / name).stat().st_size > 10_000
 
 
+def test_eval_plots_with_fewer_than_four_swaps_and_edits(tmp_path):
+    from PIL import Image
+
+    args = ["eval", "oracle", "--num", "8", "--num-edit", "2", "--num-swap", "3"]
+    assert main([*args, "--out", str(tmp_path / "r.json"), "--plots", str(tmp_path / "p")]) == 0
+    with Image.open(tmp_path / "p" / "examples.png") as grid:
+        assert grid.height == 18 + 2 * 128  # as many rows as the shortest column
+
+
 def test_eval_command_refuses_bad_input(tmp_path, capsys):
     assert main(["eval", "oracle", "--out", str(tmp_path / "r.txt")]) == 1
     assert "must be a .json file" in capsys.readouterr().err
