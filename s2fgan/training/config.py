@@ -33,7 +33,7 @@ class TrainConfig:
     d_warmup_steps: int = 0
     # the learning rates of both sides stay constant, then over the last lr_decay_tail of
     # the run (by steps, or by --max-minutes when that ends it sooner) fall linearly to
-    # lr_final times their value (0: constant, as the default weights were trained). A
+    # lr_final times their value (0: constant, as the weights before stop 22 were). A
     # 140-min run from scratch with 0.4 / 0.05 (step 2829) moved sketch_miou 0.532 -> 0.592,
     # fd 859 -> 618 and Narrow_Eyes 0.52 -> 0.71, but attr_success mean 0.842 -> 0.735
     # (Mustache 0.38, No_Beard 0.47; issue 4, stop 17): not shipped. The default weights are
