@@ -24,6 +24,7 @@ _FLAGS = (
     "lr_decay_tail",
     "lr_final",
     "lr_final_d",
+    "lr_final_attr",
     "seed",
     "out_dir",
     "log_every",

@@ -46,6 +46,10 @@ class TrainConfig:
     # run with 1 (138 min, step 3005): sketch_miou 0.606, fd 638, attr_success mean 0.738
     # (min 0.496): the sliders did not come back (issue 4, stop 18)
     lr_final_d: float = 0.05
+    # where the attribute mapper's rate ends (< 0: where the rest of the generator side's
+    # does, lr_final; 1: constant, so that the 12 directions keep up with the generator
+    # while it settles)
+    lr_final_attr: float = -1.0
     betas: tuple[float, float] = (0.0, 0.99)
     ema_decay: float = 0.998
     r1_every: int = 4  # lazy R1 regularisation

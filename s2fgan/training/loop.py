@@ -73,9 +73,14 @@ class Networks(torch.nn.Module):
             resolution=config.resolution, **{**d, **config.discriminator}
         )
 
-    def generator_side(self) -> list[torch.nn.Parameter]:
+    def generator_side(self) -> list[dict]:
+        """The generator side's parameters as two optimiser groups: the attribute mapper's
+        (its rate may end elsewhere, lr_final_attr) and the rest."""
         skip = set(self.discriminator.parameters())
-        return [p for p in self.parameters() if p not in skip]
+        mapper = list(self.attribute_mapper.parameters())
+        skip.update(mapper)
+        rest = [p for p in self.parameters() if p not in skip]
+        return [{"params": rest}, {"params": mapper}]
 
 
 def start_from_pipeline(nets: Networks, folder: Path) -> None:
@@ -159,9 +164,10 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             f"generator renders {nets.generator.resolution}px but resolution is "
             f"{config.resolution}; change generator grid_size/render_widths"
         )
-    g_params = nets.generator_side()
+    g_groups = nets.generator_side()
+    g_params = [p for group in g_groups for p in group["params"]]
     d_params = list(nets.discriminator.parameters())
-    opt_g = torch.optim.Adam(g_params, lr=config.lr, betas=config.betas)
+    opt_g = torch.optim.Adam(g_groups, lr=config.lr, betas=config.betas)
     opt_d = torch.optim.Adam(d_params, lr=config.lr_d, betas=config.betas)
     nets, opt_g, opt_d = accelerator.prepare(nets, opt_g, opt_d)
     raw = accelerator.unwrap_model(nets)
@@ -169,7 +175,9 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     accelerator.register_for_checkpointing(ema.shadow)
 
     state_path, tail_path = out / "checkpoint", out / "checkpoint-tail"
+    final_attr = config.lr_final if config.lr_final_attr < 0 else config.lr_final_attr
     finals = {"lr_final": config.lr_final, "lr_final_d": config.lr_final_d}
+    finals["lr_final_attr"] = final_attr
     check_schedule(config.lr_decay_tail, finals)  # bad schedule values fail before a step
     if not config.edit_boost >= 0:
         raise ValueError(f"edit_boost must be >= 0, got {config.edit_boost}")
@@ -234,15 +242,17 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         progress = run_progress(step, config.steps, minutes, config.max_minutes)
         scale = lr_scale(progress, config.lr_decay_tail, config.lr_final)
         scale_d = lr_scale(progress, config.lr_decay_tail, config.lr_final_d)
+        scale_attr = lr_scale(progress, config.lr_decay_tail, final_attr)
         boost = tail_ramp(progress, config.lr_decay_tail, config.edit_boost)
         # the state where the tail begins is kept once, so that tail experiments can branch
         # from it (copy it to another OUT/checkpoint) instead of recomputing the steps before
         if progress > 1 - config.lr_decay_tail and not tail_kept:
             _save_checkpoint(accelerator, tail_path, step, minutes)
             tail_kept = True
-        for opt, rate in ((opt_g, config.lr * scale), (opt_d, config.lr_d * scale_d)):
-            for group in opt.param_groups:
-                group["lr"] = rate
+        rest, mapper = opt_g.param_groups  # the two groups of Networks.generator_side
+        rest["lr"], mapper["lr"] = config.lr * scale, config.lr * scale_attr
+        for group in opt_d.param_groups:
+            group["lr"] = config.lr_d * scale_d
 
         # ---- generator side (forward only while the discriminators warm up)
         g_trains = step >= config.init_step + config.d_warmup_steps
@@ -362,6 +372,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             "domain": domain.item(),
             "lr_scale": round(scale, 4),
             "lr_scale_d": round(scale_d, 4),
+            "lr_scale_attr": round(scale_attr, 4),
             "edit_boost": round(boost, 4),
             "seconds": round(60 * run_minutes(), 1),
         }

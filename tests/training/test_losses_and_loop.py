@@ -283,15 +283,21 @@ def test_the_learning_rate_is_constant_then_falls_linearly_over_the_tail(tmp_pat
     with pytest.raises(ValueError, match="lr_final_d must lie"):
         train(replace(TINY, out_dir=str(tmp_path / "bad_d"), lr_final_d=2.0), progress=False)
 
-    # the discriminators' rate may stay constant while the generator side's falls
-    # and the edit losses' weights rise over the same tail (edit_boost)
+    # the discriminators' and the attribute mapper's rates may stay constant while the rest
+    # of the generator side's falls, and the edit losses' weights rise over the same tail
     run = replace(
-        TINY, out_dir=str(tmp_path / "run"), lr_decay_tail=0.5, lr_final_d=1.0, edit_boost=3.0
+        TINY,
+        out_dir=str(tmp_path / "run"),
+        lr_decay_tail=0.5,
+        lr_final_d=1.0,
+        lr_final_attr=1.0,
+        edit_boost=3.0,
     )
     train(run, progress=False)
     lines = [json.loads(x) for x in (tmp_path / "run/metrics.jsonl").read_text().splitlines()]
     assert [x["lr_scale"] for x in lines] == [1.0, 1.0, 1.0, pytest.approx(0.525)]
     assert [x["lr_scale_d"] for x in lines] == [1.0] * 4
+    assert [x["lr_scale_attr"] for x in lines] == [1.0] * 4
     assert [x["edit_boost"] for x in lines] == [1.0, 1.0, 1.0, pytest.approx(2.0)]
     # the state before the tail's first step is kept; another tail branches from it
     assert json.loads((tmp_path / "run/checkpoint-tail/step.json").read_text())["step"] == 3
@@ -300,5 +306,7 @@ def test_the_learning_rate_is_constant_then_falls_linearly_over_the_tail(tmp_pat
     lines = [json.loads(x) for x in (tmp_path / "branch/metrics.jsonl").read_text().splitlines()]
     assert [(x["step"], x["edit_boost"]) for x in lines] == [(4, 1.0)]
     assert lines[0]["lr_scale"] == pytest.approx(0.525)
+    with pytest.raises(ValueError, match="lr_final_attr must lie"):
+        train(replace(TINY, out_dir=str(tmp_path / "bad_a"), lr_final_attr=3.0), progress=False)
     with pytest.raises(ValueError, match="edit_boost must be >= 0"):
         train(replace(TINY, out_dir=str(tmp_path / "bad_b"), edit_boost=-1.0), progress=False)
