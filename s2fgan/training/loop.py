@@ -176,8 +176,11 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
 
     state_path, tail_path = out / "checkpoint", out / "checkpoint-tail"
     final_attr = config.lr_final if config.lr_final_attr < 0 else config.lr_final_attr
-    finals = {"lr_final": config.lr_final, "lr_final_d": config.lr_final_d}
-    finals["lr_final_attr"] = final_attr
+    finals = {
+        "lr_final": config.lr_final,
+        "lr_final_d": config.lr_final_d,
+        "lr_final_attr": final_attr,
+    }
     check_schedule(config.lr_decay_tail, finals)  # bad schedule values fail before a step
     if not config.edit_boost >= 0:
         raise ValueError(f"edit_boost must be >= 0, got {config.edit_boost}")
