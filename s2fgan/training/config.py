@@ -37,8 +37,8 @@ class TrainConfig:
     # 140-min run from scratch with 0.4 / 0.05 (step 2829) moved sketch_miou 0.532 -> 0.592,
     # fd 859 -> 618 and Narrow_Eyes 0.52 -> 0.71, but attr_success mean 0.842 -> 0.735
     # (Mustache 0.38, No_Beard 0.47; issue 4, stop 17): not shipped. The default weights are
-    # a 142-min run with 0.12 / 0.2 (lr_final_d 1; step 3185): sketch_miou 0.566, fd 677,
-    # attr_success mean 0.815 (issue 4, stop 22)
+    # 0.2 / 0.2 (lr_final_d 1, lr_final_attr 1), 195 min, step 6089: sketch_miou 0.647,
+    # fd 525, attr_success mean 0.919 (issue 4, stop 24)
     lr_decay_tail: float = 0.0
     lr_final: float = 0.05
     # where the discriminators' rate ends (1: theirs stays constant while the generator
