@@ -1,9 +1,11 @@
 """Cost of `--edit-flips K` against one flip: seconds per training step of the default
 config (batch 8, 128 px), measured in one process, K alternating, reported as a ratio;
-with --denormal, the same for TrainConfig.flush_denormal off and on.
+with --denormal, the same for TrainConfig.flush_denormal off and on; with
+--random-fakes-every N, random faces every N steps against every step.
 
     python benchmarks/edit_flips_cost.py --steps 12 --flips 3
     python benchmarks/edit_flips_cost.py --denormal   # flush_denormal off vs on, one flip
+    python benchmarks/edit_flips_cost.py --random-fakes-every 4
 """
 
 from __future__ import annotations
@@ -45,11 +47,17 @@ def main() -> None:
     parser.add_argument(
         "--denormal", action="store_true", help="compare flush_denormal off / on instead"
     )
+    parser.add_argument(
+        "--random-fakes-every", type=int, help="compare random_fakes_every N / 1 instead"
+    )
     args = parser.parse_args()
     base = TrainConfig(
         steps=args.steps, sample_every=10**9, checkpoint_every=10**9, compile_engine=False
     )
-    if args.denormal:
+    if args.random_fakes_every is not None:
+        name, new, old = "random_fakes_every", str(args.random_fakes_every), "1"
+        variants = {old: base, new: replace(base, random_fakes_every=args.random_fakes_every)}
+    elif args.denormal:
         name, new, old = "flush_denormal", "on", "off"
         variants = {new: base, old: replace(base, flush_denormal=False)}
     else:

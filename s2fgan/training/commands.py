@@ -43,6 +43,7 @@ _FLAGS = (
     "edit_boost",
     "edit_flips",
     "w_adversarial",
+    "random_fakes_every",
     "w_domain",
 )
 

@@ -184,6 +184,8 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     check_schedule(config.lr_decay_tail, finals)  # bad schedule values fail before a step
     if not config.edit_boost >= 0:
         raise ValueError(f"edit_boost must be >= 0, got {config.edit_boost}")
+    if config.random_fakes_every < 0:
+        raise ValueError(f"random_fakes_every must be >= 0, got {config.random_fakes_every}")
     if not 1 <= config.edit_flips <= NUM_ATTRIBUTES:
         raise ValueError(f"edit_flips must lie in [1, {NUM_ATTRIBUTES}], got {config.edit_flips}")
     step = config.init_step
@@ -302,12 +304,14 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
                 )
             adv = torch.zeros((), device=device)
             if uses_d:
-                z = raw.mapping.sample_z(config.batch_size, rng).to(device)
-                out_z = raw.generator(raw.mapping(z))
                 # Random and sketch faces meet the discriminator: L1 alone makes a face the blurred
                 # mean of the photos its code could come from. `adversarial_edits` adds the edited
                 # faces; it did not help (TrainConfig).
-                fakes = [out_z, out_s] + ([out_e] if config.adversarial_edits else [])
+                fakes = [out_s] + ([out_e] if config.adversarial_edits else [])
+                every = config.random_fakes_every
+                if every > 0 and step % every == 0:
+                    z = raw.mapping.sample_z(config.batch_size, rng).to(device)
+                    fakes.insert(0, raw.generator(raw.mapping(z)))
                 fake_image = torch.cat([o.image for o in fakes])
                 fake_seg = torch.cat([o.segmentation for o in fakes]).softmax(1)
                 fake_logits = raw.discriminator(fake_image, fake_seg)
@@ -341,7 +345,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         # ---- discriminator side
         d_loss = d_class = torch.zeros((), device=device)
         if uses_d:
-            real_seg = F.one_hot(mask, out_z.segmentation.shape[1]).permute(0, 3, 1, 2).float()
+            real_seg = F.one_hot(mask, out_s.segmentation.shape[1]).permute(0, 3, 1, 2).float()
             lazy_r1 = config.r1_every > 0 and step % config.r1_every == 0
             real_image = photo.detach().requires_grad_(lazy_r1)
             real_seg = real_seg.requires_grad_(lazy_r1)

@@ -310,3 +310,25 @@ def test_the_learning_rate_is_constant_then_falls_linearly_over_the_tail(tmp_pat
         train(replace(TINY, out_dir=str(tmp_path / "bad_a"), lr_final_attr=3.0), progress=False)
     with pytest.raises(ValueError, match="edit_boost must be >= 0"):
         train(replace(TINY, out_dir=str(tmp_path / "bad_b"), edit_boost=-1.0), progress=False)
+
+
+def test_random_faces_meet_the_discriminator_every_n_steps_or_never(tmp_path):
+    from dataclasses import replace
+
+    from s2fgan.models.mapping import MappingNetwork
+    from s2fgan.training.loop import Networks, train
+
+    torch.manual_seed(0)
+    fresh = Networks(TINY).mapping.state_dict()  # what train() builds under set_seed(0)
+
+    def mapping_moved(every: int) -> bool:
+        out = tmp_path / f"every{every}"
+        train(replace(TINY, out_dir=str(out), steps=2, random_fakes_every=every), progress=False)
+        trained = MappingNetwork.from_pretrained(out / "final" / "mapping").state_dict()
+        return any(not torch.equal(fresh[k], trained[k]) for k in fresh)
+
+    assert mapping_moved(2)  # step 0 draws random faces: the mapping network learns
+    assert not mapping_moved(0)  # never: only the sketch faces meet the discriminator
+    with pytest.raises(ValueError, match="random_fakes_every must be >= 0"):
+        bad = replace(TINY, out_dir=str(tmp_path / "bad"), random_fakes_every=-1)
+        train(bad, progress=False)
