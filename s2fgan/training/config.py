@@ -107,10 +107,11 @@ class TrainConfig:
     # similar step, sketch_miou 0.526 vs 0.550; see the issue 4 note of stop 12).
     adversarial_edits: bool = False
     # random faces (MappingNetwork codes) meet the discriminator every this many steps (0:
-    # never). The sketch faces meet it every step; the pipeline draws colours and donors from
-    # its style bank, not from the mapping network, so its random faces matter less than a
-    # step's time (they are a fourth generator pass): with 4, a step of this config took 1.88 s against 2.16 s, alternating in
-    # one process (benchmarks/edit_flips_cost.py --random-fakes-every 4; issue 4, stop 25).
+    # never). The sketch faces meet it every step; the pipeline draws colours and donors
+    # from its style bank, not from the mapping network, so its random faces matter less
+    # than a step's time (they are a fourth generator pass): with 4, a step of this config
+    # took 1.88 s against 2.16 s, alternating in one process
+    # (benchmarks/edit_flips_cost.py --random-fakes-every 4; issue 4, stop 25).
     random_fakes_every: int = 1
     w_domain: float = 0.02  # latent domain loss through gradient reversal
     r1_gamma: float = 1.0
