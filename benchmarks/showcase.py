@@ -17,7 +17,8 @@ from s2fgan.pipelines import SketchToFacePipeline
 
 EDITS = (("Smiling", 4.0), ("Male", -4.0), ("Young", -4.0), ("Eyeglasses", 4.0), ("Bangs", 4.0))
 SWAPS = (("hair",), ("background",))
-STYLES = (1, 2, 3)  # colour seeds shown; the edits and swaps start from the first
+STYLES = (3, 1, 2)  # colour seeds shown; the edits and swaps start from the first (dark
+# hair, so that Young -4 greys it and the grey-haired donor, random_face(7), swaps visibly)
 
 
 def main() -> None:

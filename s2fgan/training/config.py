@@ -37,8 +37,9 @@ class TrainConfig:
     # 140-min run from scratch with 0.4 / 0.05 (step 2829) moved sketch_miou 0.532 -> 0.592,
     # fd 859 -> 618 and Narrow_Eyes 0.52 -> 0.71, but attr_success mean 0.842 -> 0.735
     # (Mustache 0.38, No_Beard 0.47; issue 4, stop 17): not shipped. The default weights are
-    # 0.2 / 0.2 (lr_final_d 1, lr_final_attr 1), 195 min, step 6089: sketch_miou 0.647,
-    # fd 525, attr_success mean 0.919 (issue 4, stop 24)
+    # 0.2 / 0.2 (lr_final_d 1, lr_final_attr 1), 140 min, step 4264: sketch_miou 0.646,
+    # fd 554, attr_success mean 0.844; the same run branched at its tail and resumed to 195
+    # min (step 6089, over the 2.5-h budget) reached 0.647, 525 and 0.919 (issue 4, stop 24)
     lr_decay_tail: float = 0.0
     lr_final: float = 0.05
     # where the discriminators' rate ends (1: theirs stays constant while the generator
