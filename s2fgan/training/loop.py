@@ -11,9 +11,9 @@ The same code runs on a 2-core CPU, one GPU or many (`accelerate launch`). One s
    an edit of one attribute (or of `edit_flips` at once; of a photo or a sketch code) must
    reproduce the engine's counterfactual render of that face, and the discriminator's
    attribute head (trained on real photos) must find the edited attribute on it;
-4. random codes from the MappingNetwork and the sketch reconstructions (and, with
-   `adversarial_edits`, the edited faces) meet the dual-branch discriminator
-   (image + segmentation), with lazy R1.
+4. the sketch reconstructions, random codes from the MappingNetwork (every
+   `random_fakes_every` steps) and, with `adversarial_edits`, the edited faces meet the
+   dual-branch discriminator (image + segmentation), with lazy R1.
 
 Resumable: `accelerator.save_state` every `checkpoint_every` steps in OUT/checkpoint, with the
 step and the wall minutes so far (a resume goes on with the clock of `max_minutes` and the
