@@ -37,10 +37,10 @@ class TrainConfig:
     # 140-min run from scratch with 0.4 / 0.05 (step 2829) moved sketch_miou 0.532 -> 0.592,
     # fd 859 -> 618 and Narrow_Eyes 0.52 -> 0.71, but attr_success mean 0.842 -> 0.735
     # (Mustache 0.38, No_Beard 0.47; issue 4, stop 17): not shipped. The default weights are
-    # 0.2 / 0.2 (lr_final_d 1, lr_final_attr 1) with random_fakes_every 4, 146 min, step
-    # 4983: sketch_miou 0.645, fd 479, attr_success mean 0.868. Without random_fakes_every,
-    # 140 min (step 4264): 0.646, 554, 0.844; that run branched at its tail and resumed to
-    # 195 min (step 6089, over the 2.5-h budget) reached 0.647, 525, 0.919 (issue 4, stop 25)
+    # 0.2 / 0.2 (lr_final_d 1, lr_final_attr 1) with random_fakes_every 4 (figures there).
+    # The 140-min run without it, branched at its tail and resumed to 195 min (step 6089,
+    # over the 2.5-h budget), reached sketch_miou 0.647, fd 525, attr_success mean 0.919
+    # (issue 4, stop 25)
     lr_decay_tail: float = 0.0
     lr_final: float = 0.05
     # where the discriminators' rate ends (1: theirs stays constant while the generator
@@ -114,8 +114,9 @@ class TrainConfig:
     # than a step's time (they are a fourth generator pass): with 4, a step of this config
     # took 1.88 s against 2.16 s, alternating in one process
     # (benchmarks/edit_flips_cost.py --random-fakes-every 4; issue 4, stop 25). The default
-    # weights use 4: 4983 steps in 146 min against 4264 in 140 with 1; attr_success mean
-    # 0.844 -> 0.868, fd 554 -> 479, but recon_miou 0.619 -> 0.571, fd_styled 470 -> 664.
+    # weights use 4: 4983 steps in 146 min against 4264 in 140 with 1; sketch_miou 0.646 ->
+    # 0.645, attr_success mean 0.844 -> 0.868, fd 554 -> 479, but recon_miou 0.619 -> 0.571,
+    # fd_styled 470 -> 664.
     random_fakes_every: int = 1
     w_domain: float = 0.02  # latent domain loss through gradient reversal
     r1_gamma: float = 1.0
