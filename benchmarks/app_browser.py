@@ -52,7 +52,9 @@ def wait_for_new_result(page, before: str | None, timeout: float = 60.0) -> floa
         if src and src != before:
             return time.perf_counter() - start
         time.sleep(0.02)
-    raise TimeoutError("the portrait did not change")
+    # what the app said, so that a failure in CI tells why (an error toast, or nothing)
+    said = page.locator(".toast-body").all_inner_texts()
+    raise TimeoutError(f"the portrait did not change in {timeout:.0f} s; the app said {said}")
 
 
 def draw_face(page) -> None:
