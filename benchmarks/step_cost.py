@@ -1,60 +1,71 @@
-"""Cost of `--edit-flips K` against one flip: seconds per training step of the default
-config (batch 8, 128 px), measured in one process, K alternating, reported as a ratio;
-with --denormal, the same for TrainConfig.flush_denormal off and on; with
---random-fakes-every N, random faces every N steps against every step.
+"""Seconds per training step of the default config (batch 8, 128 px) against one change of
+it, the two alternating, each run in a fresh process (Accelerate's mixed precision and
+torch's denormal flag are process-wide), reported as a ratio:
 
-    python benchmarks/edit_flips_cost.py --steps 12 --flips 3
-    python benchmarks/edit_flips_cost.py --denormal   # flush_denormal off vs on, one flip
-    python benchmarks/edit_flips_cost.py --random-fakes-every 4
+    python benchmarks/step_cost.py --flips 3                 # --edit-flips 3 against 1
+    python benchmarks/step_cost.py --denormal                # flush_denormal on against off
+    python benchmarks/step_cost.py --random-fakes-every 4    # random faces every 4 steps / 1
+    python benchmarks/step_cost.py --mixed-precision bf16    # bf16 autocast against fp32
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 import tempfile
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from s2fgan.training.config import TrainConfig
-from s2fgan.training.loop import train
 
 
-def seconds_per_step(config: TrainConfig, out: Path, skip: int = 2) -> float:
-    """Mean wall seconds of a run's steps after the first `skip` (warm-up)."""
-    train(replace(config, out_dir=str(out), log_every=1), progress=False)
-    lines = [json.loads(x) for x in (out / "metrics.jsonl").read_text().splitlines()]
+def seconds_per_step(config: TrainConfig, skip: int = 2) -> float:
+    """Mean wall seconds of a run's steps after the first `skip` (warm-up), in this process."""
+    from s2fgan.training.loop import train
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "run"
+        train(replace(config, out_dir=str(out), log_every=1), progress=False)
+        lines = [json.loads(x) for x in (out / "metrics.jsonl").read_text().splitlines()]
     first, last = lines[skip - 1], lines[-1]
     return (last["seconds"] - first["seconds"]) / (last["step"] - first["step"])
 
 
-def alternate(variants: dict[str, TrainConfig], rounds: int) -> dict[str, list[float]]:
-    """Seconds per step of each variant, run in turn `rounds` times in this process (each
-    train() sets the process-wide denormal flag of its own config)."""
-    times: dict[str, list[float]] = {label: [] for label in variants}
-    with tempfile.TemporaryDirectory() as tmp:
-        for r in range(rounds):
-            for label, config in variants.items():
-                times[label].append(seconds_per_step(config, Path(tmp) / f"{label}-{r}"))
-    return times
+def in_fresh_process(config: TrainConfig) -> float:
+    """seconds_per_step(config) in a new Python process."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--measure", json.dumps(asdict(config))],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return float(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=12)
-    parser.add_argument("--flips", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=2, help="alternations of the variants")
-    parser.add_argument(
-        "--denormal", action="store_true", help="compare flush_denormal off / on instead"
-    )
-    parser.add_argument(
-        "--random-fakes-every", type=int, help="compare random_fakes_every N / 1 instead"
-    )
+    change = parser.add_mutually_exclusive_group()
+    change.add_argument("--flips", type=int, default=3, help="compare edit_flips K / 1")
+    change.add_argument("--denormal", action="store_true", help="compare flush_denormal on / off")
+    change.add_argument("--random-fakes-every", type=int, help="compare random_fakes_every N / 1")
+    change.add_argument("--mixed-precision", help='compare mixed_precision "bf16" / "no"')
+    change.add_argument("--measure", help=argparse.SUPPRESS)  # a TrainConfig as JSON: one run
     args = parser.parse_args()
+    if args.measure:
+        print(seconds_per_step(TrainConfig(**json.loads(args.measure))))
+        return
     base = TrainConfig(
         steps=args.steps, sample_every=10**9, checkpoint_every=10**9, compile_engine=False
     )
-    if args.random_fakes_every is not None:
+    if args.mixed_precision is not None:
+        name, old = "mixed_precision", "no"
+        new = args.mixed_precision
+        variants = {old: base, new: replace(base, mixed_precision=new)}
+    elif args.random_fakes_every is not None:
         name, new, old = "random_fakes_every", str(args.random_fakes_every), "1"
         variants = {old: base, new: replace(base, random_fakes_every=args.random_fakes_every)}
     elif args.denormal:
@@ -63,7 +74,10 @@ def main() -> None:
     else:
         name, new, old = "edit_flips", str(args.flips), "1"
         variants = {old: base, new: replace(base, edit_flips=args.flips)}
-    times = alternate(variants, args.rounds)
+    times: dict[str, list[float]] = {label: [] for label in variants}
+    for _ in range(args.rounds):
+        for label, config in variants.items():
+            times[label].append(in_fresh_process(config))
     a, b = (sum(times[label]) / args.rounds for label in (new, old))
     print(json.dumps({"s_per_step": times}))
     print(f"{name} {new} / {old}: {a / b:.3f} ({a:.2f} vs {b:.2f} s/step)")

@@ -113,7 +113,7 @@ class TrainConfig:
     # from its style bank, not from the mapping network, so its random faces matter less
     # than a step's time (they are a fourth generator pass): with 4, a step of this config
     # took 1.88 s against 2.16 s, alternating in one process
-    # (benchmarks/edit_flips_cost.py --random-fakes-every 4; issue 4, stop 25). The default
+    # (benchmarks/step_cost.py --random-fakes-every 4; issue 4, stop 25). The default
     # weights use 4: 4983 steps in 146 min against 4264 in 140 with 1; sketch_miou 0.646 ->
     # 0.645, attr_success mean 0.844 -> 0.868, fd 554 -> 479, but recon_miou 0.619 -> 0.571,
     # fd_styled 470 -> 664.
@@ -126,10 +126,16 @@ class TrainConfig:
     log_every: int = 50
     sample_every: int = 500
     checkpoint_every: int = 250
-    mixed_precision: str = "no"  # "fp16"/"bf16" on GPU through Accelerate
+    # "bf16": the forward passes under bf16 autocast through Accelerate, on CPU as on GPU
+    # ("fp16": GPU only). On this CPU (it has AMX) a step of this config took 2.29 s against
+    # 2.67 s in float32, ratio 0.86 (benchmarks/step_cost.py --mixed-precision bf16; issue 4,
+    # stop 26). A first bf16 run with the whole generator in bf16 trained its mask loss
+    # 0.05-0.12 higher than float32 at equal steps (steps 800-1650), so RegionGenerator keeps
+    # its layout and output heads in float32 under autocast.
+    mixed_precision: str = "no"
     # CPU: flush denormal floats to zero (process-wide, torch.set_flush_denormal): a step of
     # this config took 2.65 s with them and 1.93 s without, alternating in one process
-    # (benchmarks/edit_flips_cost.py --denormal; issue 4, stop 20). The default weights were
+    # (benchmarks/step_cost.py --denormal; issue 4, stop 20). The default weights were
     # trained with the flush (True); the ones before them without it.
     flush_denormal: bool = True
     compile_engine: bool = True  # torch.compile the data engine (a minute once, 2x faster)

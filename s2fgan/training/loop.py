@@ -261,7 +261,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
 
         # ---- generator side (forward only while the discriminators warm up)
         g_trains = step >= config.init_step + config.d_warmup_steps
-        with torch.set_grad_enabled(g_trains):
+        with torch.set_grad_enabled(g_trains), accelerator.autocast():
             ws_p = raw.image_encoder(photo)
             ws_s = raw.sketch_encoder(sketch)
             out_p, out_s = raw.generator(ws_p), raw.generator(ws_s)
@@ -349,8 +349,9 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             lazy_r1 = config.r1_every > 0 and step % config.r1_every == 0
             real_image = photo.detach().requires_grad_(lazy_r1)
             real_seg = real_seg.requires_grad_(lazy_r1)
-            real_logits, real_attr_logits = raw.discriminator.classify(real_image, real_seg)
-            fake_logits = raw.discriminator(fake_image.detach(), fake_seg.detach())
+            with accelerator.autocast():
+                real_logits, real_attr_logits = raw.discriminator.classify(real_image, real_seg)
+                fake_logits = raw.discriminator(fake_image.detach(), fake_seg.detach())
             d_loss = losses.discriminator_adversarial(real_logits, fake_logits)
             if has_head:
                 d_class = losses.attribute_classification(real_attr_logits, (attrs > 0).float())

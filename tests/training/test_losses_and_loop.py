@@ -332,3 +332,35 @@ def test_random_faces_meet_the_discriminator_every_n_steps_or_never(tmp_path):
     with pytest.raises(ValueError, match="random_fakes_every must be >= 0"):
         bad = replace(TINY, out_dir=str(tmp_path / "bad"), random_fakes_every=-1)
         train(bad, progress=False)
+
+
+def test_bf16_mixed_precision_trains_the_same_steps_in_autocast(tmp_path):
+    """--mixed-precision bf16 runs the forward passes under bf16 autocast, on CPU as on GPU
+    (faster where the CPU has AMX: benchmarks/step_cost.py --mixed-precision bf16). Accelerate
+    fixes the precision once per process, so the bf16 run gets a process of its own."""
+    import subprocess
+    import sys
+    from dataclasses import asdict, replace
+
+    from s2fgan.training.loop import train
+
+    def first_step(precision: str) -> dict:
+        out = tmp_path / precision
+        config = replace(TINY, out_dir=str(out), steps=2, mixed_precision=precision)
+        if precision == "no":
+            train(config, progress=False)
+        else:
+            code = (
+                "import json, sys; from s2fgan.training.config import TrainConfig; "
+                "from s2fgan.training.loop import train; "
+                "train(TrainConfig(**json.loads(sys.argv[1])), progress=False)"
+            )
+            subprocess.run([sys.executable, "-c", code, json.dumps(asdict(config))], check=True)
+        return json.loads((out / "metrics.jsonl").read_text().splitlines()[0])
+
+    fp32, bf16 = first_step("no"), first_step("bf16")
+    assert all(bf16[k] == bf16[k] for k in bf16)  # no NaN
+    # the same portraits and weights, computed in bf16: close, not equal
+    assert bf16["rec"] != fp32["rec"]
+    assert bf16["rec"] == pytest.approx(fp32["rec"], rel=0.05)
+    assert bf16["seg"] == pytest.approx(fp32["seg"], rel=0.05)
