@@ -151,13 +151,7 @@ class RegionGenerator(ModelMixin, ConfigMixin):
             raise ValueError(
                 f"ws must be [B, {self.num_ws}, {self.config.w_dim}], got {list(ws.shape)}"
             )
-        # The layout (pseudo-depths, masks) and the output heads stay in float32 under
-        # autocast: with them in bf16 (`--mixed-precision bf16`), the mask loss trained
-        # 0.05-0.12 higher at equal steps (issue 4, stop 26). The render convolutions between
-        # them are what autocast speeds up.
-        dtype = self.to_rgb.weight.dtype  # float32, or float16 for a pipeline cast to it
-        with torch.autocast(ws.device.type, enabled=False):
-            depths, features = self.local(ws.to(dtype))
+        depths, features = self.local(ws)
         masks = torch.softmax(depths, dim=1)  # [B, R, g, g]
         x = (masks.unsqueeze(2) * features).sum(1)  # [B, C, g, g]
         x = self.render_in(self._with_masks(x, masks))
@@ -169,13 +163,11 @@ class RegionGenerator(ModelMixin, ConfigMixin):
         coarse = F.interpolate(
             torch.log_softmax(depths, dim=1), size=size, mode="bilinear", align_corners=False
         )
-        with torch.autocast(x.device.type, enabled=False):
-            x = x.to(dtype)
-            return RegionGeneratorOutput(
-                image=self.to_rgb(x),
-                segmentation=coarse + self.to_segmentation(x),
-                masks=masks,
-            )
+        return RegionGeneratorOutput(
+            image=self.to_rgb(x),
+            segmentation=coarse + self.to_segmentation(x),
+            masks=masks,
+        )
 
     def _with_masks(self, x: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:
         if not self.config.render_masks:

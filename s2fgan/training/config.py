@@ -127,11 +127,13 @@ class TrainConfig:
     sample_every: int = 500
     checkpoint_every: int = 250
     # "bf16": the forward passes under bf16 autocast through Accelerate, on CPU as on GPU
-    # ("fp16": GPU only). On this CPU (it has AMX) a step of this config took 2.29 s against
-    # 2.67 s in float32, ratio 0.86 (benchmarks/step_cost.py --mixed-precision bf16; issue 4,
-    # stop 26). A first bf16 run with the whole generator in bf16 trained its mask loss
-    # 0.05-0.12 higher than float32 at equal steps (steps 800-1650), so RegionGenerator keeps
-    # its layout and output heads in float32 under autocast.
+    # ("fp16": GPU only). On this CPU (it has AMX) a step of this config took 2.11 s against
+    # 2.46 s in float32, ratio 0.86 (benchmarks/step_cost.py --mixed-precision bf16; issue 4,
+    # stop 26), but bf16 trained worse: a run of the default weights' recipe in bf16 had its
+    # mask loss 0.05-0.12 above the float32 run's at equal steps (steps 800-1650), and a
+    # second, with the generator's layout kept in float32, saw its codes blow up at step 300
+    # (attribute loss 0.9 -> 8.7, semantic 0.3 -> 2.4, not recovered by step 650). Both were
+    # stopped; the default weights train in float32.
     mixed_precision: str = "no"
     # CPU: flush denormal floats to zero (process-wide, torch.set_flush_denormal): a step of
     # this config took 2.65 s with them and 1.93 s without, alternating in one process

@@ -261,6 +261,8 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
 
         # ---- generator side (forward only while the discriminators warm up)
         g_trains = step >= config.init_step + config.d_warmup_steps
+        # --mixed-precision: the networks are called one by one, not through the prepared
+        # module's forward that Accelerate wraps, so its autocast is entered here (and for D)
         with torch.set_grad_enabled(g_trains), accelerator.autocast():
             ws_p = raw.image_encoder(photo)
             ws_s = raw.sketch_encoder(sketch)

@@ -31,18 +31,6 @@ def test_outputs(generator, ws):
     assert torch.allclose(out.masks.sum(1), torch.ones(2, 8, 8), atol=1e-5)
 
 
-def test_under_bf16_autocast_the_layout_and_heads_stay_float32(generator, ws):
-    """`--mixed-precision bf16` speeds up the render convolutions only: the masks, the image
-    and the segmentation logits are computed in float32, close to a float32 pass."""
-    exact = generator(ws)
-    with torch.autocast("cpu", dtype=torch.bfloat16):
-        out = generator(ws)
-    assert out.masks.dtype == out.image.dtype == out.segmentation.dtype == torch.float32
-    assert torch.equal(out.masks, exact.masks)  # the layout itself is exact
-    assert not torch.equal(out.image, exact.image)  # the render network ran in bf16
-    assert torch.allclose(out.image, exact.image, atol=0.05)
-
-
 def test_texture_swap_keeps_masks_shape_swap_moves_them(generator, ws):
     layout = LatentLayout(13, 16)
     donor = torch.randn_like(ws)
