@@ -4,10 +4,10 @@ and loaded the way the app loads models."""
 import pytest
 import torch
 
-# The untrained generator paints every face in one grey (pixel values 88..109), so a swap or
-# a new colour seed moved as few as 9 of its 4096 pixels by one level, and on another CPU
-# sometimes none: the browser test then waited for a portrait that never changed (CI of
-# stop 25). Its RGB layer is scaled up so that every action changes thousands of pixels.
+# The untrained generator paints every face in nearly one grey (pixel values 88..109): a swap
+# moved as few as 9 of its 4096 pixels by one level, a new colour seed 146-279. The browser
+# test waits for the shown picture to change, and in CI (stop 25) it waited 60 s in vain
+# after "New colours". With the RGB layer scaled up, each action changes thousands of pixels.
 RGB_GAIN = 30.0
 
 
