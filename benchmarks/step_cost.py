@@ -22,26 +22,16 @@ from s2fgan.training.config import TrainConfig
 
 
 def seconds_per_step(config: TrainConfig, skip: int = 2) -> float:
-    """Mean wall seconds of a run's steps after the first `skip` (warm-up), in this process."""
-    from s2fgan.training.loop import train
-
+    """Mean wall seconds of a run's steps after the first `skip` (warm-up), trained by
+    `s2fgan train --config` in a fresh process."""
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "run"
-        train(replace(config, out_dir=str(out), log_every=1), progress=False)
+        out, path = Path(tmp) / "run", Path(tmp) / "config.json"
+        path.write_text(json.dumps(asdict(replace(config, out_dir=str(out), log_every=1))))
+        train = [sys.executable, "-m", "s2fgan.cli", "train", "--config", str(path)]
+        subprocess.run(train, check=True, capture_output=True)
         lines = [json.loads(x) for x in (out / "metrics.jsonl").read_text().splitlines()]
     first, last = lines[skip - 1], lines[-1]
     return (last["seconds"] - first["seconds"]) / (last["step"] - first["step"])
-
-
-def in_fresh_process(config: TrainConfig) -> float:
-    """seconds_per_step(config) in a new Python process."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--measure", json.dumps(asdict(config))],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return float(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -53,11 +43,7 @@ def main() -> None:
     change.add_argument("--denormal", action="store_true", help="compare flush_denormal on / off")
     change.add_argument("--random-fakes-every", type=int, help="compare random_fakes_every N / 1")
     change.add_argument("--mixed-precision", help='compare mixed_precision "bf16" / "no"')
-    change.add_argument("--measure", help=argparse.SUPPRESS)  # a TrainConfig as JSON: one run
     args = parser.parse_args()
-    if args.measure:
-        print(seconds_per_step(TrainConfig(**json.loads(args.measure))))
-        return
     base = TrainConfig(
         steps=args.steps, sample_every=10**9, checkpoint_every=10**9, compile_engine=False
     )
@@ -77,7 +63,7 @@ def main() -> None:
     times: dict[str, list[float]] = {label: [] for label in variants}
     for _ in range(args.rounds):
         for label, config in variants.items():
-            times[label].append(in_fresh_process(config))
+            times[label].append(seconds_per_step(config))
     a, b = (sum(times[label]) / args.rounds for label in (new, old))
     print(json.dumps({"s_per_step": times}))
     print(f"{name} {new} / {old}: {a / b:.3f} ({a:.2f} vs {b:.2f} s/step)")

@@ -349,13 +349,11 @@ def test_bf16_mixed_precision_trains_the_same_steps_in_autocast(tmp_path):
         config = replace(TINY, out_dir=str(out), steps=2, mixed_precision=precision)
         if precision == "no":
             train(config, progress=False)
-        else:
-            code = (
-                "import json, sys; from s2fgan.training.config import TrainConfig; "
-                "from s2fgan.training.loop import train; "
-                "train(TrainConfig(**json.loads(sys.argv[1])), progress=False)"
-            )
-            subprocess.run([sys.executable, "-c", code, json.dumps(asdict(config))], check=True)
+        else:  # `s2fgan train --config` in a process of its own
+            path = tmp_path / "bf16.json"
+            path.write_text(json.dumps(asdict(config)))
+            cli = [sys.executable, "-m", "s2fgan.cli", "train", "--config", str(path)]
+            subprocess.run(cli, check=True)
         return json.loads((out / "metrics.jsonl").read_text().splitlines()[0])
 
     fp32, bf16 = first_step("no"), first_step("bf16")
