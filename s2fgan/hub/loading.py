@@ -57,7 +57,7 @@ def load_pipeline(name: str | os.PathLike, **kwargs: Any):
     Args:
         name: a `save_pretrained` folder, or a Hub repo id OWNER/NAME (downloaded, or taken
             from the Hugging Face cache; offline with HF_HUB_OFFLINE=1).
-        kwargs: passed on (e.g. `torch_dtype`, `revision`, `cache_dir`).
+        kwargs: passed on (e.g. `dtype`, `revision`, `cache_dir`).
     """
     from huggingface_hub.errors import HfHubHTTPError, HFValidationError
     from huggingface_hub.utils import validate_repo_id

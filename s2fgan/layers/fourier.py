@@ -27,5 +27,8 @@ class FourierFeatures(nn.Module):
         self.phases = nn.Parameter(torch.rand(num_features // 2, 1) * 2 * math.pi)
 
     def forward(self) -> torch.Tensor:
-        angle = self.frequencies @ self.grid + self.phases  # [F/2, P]
-        return torch.cat([torch.sin(angle), torch.cos(angle)])  # [F, P]
+        # In float32 whatever the weights' dtype: the grid is no saved weight, so loading in
+        # fp16/bf16 leaves it float32, and sin of angles up to ~10 rad wants the precision.
+        angle = self.frequencies.float() @ self.grid.float() + self.phases.float()  # [F/2, P]
+        features = torch.cat([torch.sin(angle), torch.cos(angle)])  # [F, P]
+        return features.to(self.frequencies.dtype)

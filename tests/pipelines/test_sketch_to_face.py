@@ -103,3 +103,26 @@ def test_png_says_it_is_generated(tiny_pipeline, tmp_path):
     text = Image.open(path).text
     assert "s2fgan" in text["Software"] and "generated" in text["Comment"]
     assert json.loads(text["s2fgan"])["seed"] == 3
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_half_precision_loading_runs_every_operation(tiny_styled_pipeline, tmp_path, dtype):
+    """`from_pretrained(..., dtype=torch.float16)` (CUDA's usual way) runs every operation;
+    on this CPU too, so a dtype mismatch shows without a GPU. The grid of the Fourier features
+    is no saved weight and once stayed float32 beside fp16 weights."""
+    tiny_styled_pipeline.save_pretrained(tmp_path / "pipe")
+    half = SketchToFacePipeline.from_pretrained(tmp_path / "pipe", dtype=dtype)
+    assert half.generator.dtype == dtype
+    full, low = tiny_styled_pipeline(_sketch(), seed=1), half(_sketch(), seed=1)
+    gap = np.abs(np.asarray(full.images[0], float) - np.asarray(low.images[0], float)).mean()
+    assert gap < 3.0  # mean over pixels of 0..255 levels
+    photo = Image.new("RGB", (90, 70), (180, 140, 120))
+    donor = half.from_photo(photo)
+    for out in (
+        half.edit(low, {"Smiling": 3}),
+        half.swap_regions(low, donor, ["hair"]),
+        half.random_face(2),
+        half.restyle(low, 2),
+    ):
+        assert out.images[0].mode == "RGB" and out.images[0].size == (64, 64)
+        assert np.isfinite(out.ws.float().numpy()).all()
