@@ -136,8 +136,8 @@ class TrainConfig:
     # stopped; the default weights train in float32.
     mixed_precision: str = "no"
     # CPU: flush denormal floats to zero (process-wide, torch.set_flush_denormal): a step of
-    # this config took 2.65 s with them and 1.93 s without, alternating in one process
-    # (benchmarks/step_cost.py --denormal; issue 4, stop 20). The default weights were
+    # this config took 2.31 s with the flush and 3.29 s without, ratio 0.70, each in a fresh
+    # process (benchmarks/step_cost.py --denormal; issue 4, stop 27). The default weights were
     # trained with the flush (True); the ones before them without it.
     flush_denormal: bool = True
     compile_engine: bool = True  # torch.compile the data engine (a minute once, 2x faster)
