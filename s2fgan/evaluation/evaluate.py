@@ -104,7 +104,7 @@ def evaluate(
     # Attribute sliders: +strength and -strength per attribute, decisions of the classifier.
     m = config.num_edit
     base_logits = batched(lambda s: classifier(faces[s]), m)
-    success, leak = {}, {}
+    success, success_on, success_off, leak = {}, {}, {}, {}
     edited = {}
     for j, name in enumerate(ATTRIBUTES):
         logits = {}
@@ -120,6 +120,7 @@ def evaluate(
                 return classifier(image)
 
             logits[sign] = batched(run, m)
+        success_on[name], success_off[name] = metrics.attribute_hits(logits[1], logits[-1], j)
         success[name] = metrics.attribute_success(logits[1], logits[-1], j)
         leak[name] = 0.5 * (
             metrics.attribute_leak(base_logits, logits[1], j)
@@ -154,6 +155,9 @@ def evaluate(
         "attr_success": success,
         "attr_success_mean": mean(success),
         "attr_success_min": min(success.values()),
+        # the two halves of attr_success: the attribute found at +strength, absent at -strength
+        "attr_success_on": success_on,
+        "attr_success_off": success_off,
         "attr_leak": leak,
         "attr_leak_mean": mean(leak),
         "swap_leak": swap_leak,
@@ -169,6 +173,8 @@ def evaluate(
         "sketch_miou": n,
         "sketch_iou": n,
         "attr_success": 2 * m,
+        "attr_success_on": m,
+        "attr_success_off": m,
         "attr_leak": 2 * m,
         "swap_leak": k,
         "swap_effect": k,

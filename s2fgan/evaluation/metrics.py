@@ -47,15 +47,21 @@ def frechet_distance(a: torch.Tensor, b: torch.Tensor) -> float:
     return float(value.clamp_min(0))
 
 
-def attribute_success(pos_logits: torch.Tensor, neg_logits: torch.Tensor, j: int) -> float:
-    """Share of faces classified as having attribute j at +strength and lacking it at -strength.
+def attribute_hits(
+    pos_logits: torch.Tensor, neg_logits: torch.Tensor, j: int
+) -> tuple[float, float]:
+    """(on, off): share of faces classified as having attribute j after the +strength edit,
+    and as lacking it after the -strength edit.
 
     Args:
         pos_logits, neg_logits: [N, 12] evaluator logits after the +/- edit of attribute j.
     """
-    return (
-        0.5 * ((pos_logits[:, j] > 0).float().mean() + (neg_logits[:, j] < 0).float().mean()).item()
-    )
+    return (pos_logits[:, j] > 0).float().mean().item(), (neg_logits[:, j] < 0).float().mean().item()
+
+
+def attribute_success(pos_logits: torch.Tensor, neg_logits: torch.Tensor, j: int) -> float:
+    """Mean of the two shares of `attribute_hits`: the slider turns attribute j on and off."""
+    return 0.5 * sum(attribute_hits(pos_logits, neg_logits, j))
 
 
 def attribute_leak(base_logits: torch.Tensor, edited_logits: torch.Tensor, j: int) -> float:

@@ -63,6 +63,8 @@ def test_a_model_that_ignores_sliders_and_swaps_fails(evaluators):
     model = OracleModel(engine, seeds, edits=False, swaps=False)
     figures = evaluate(model, *evaluators, config, progress=False)[0]["figures"]
     assert figures["attr_success_mean"] == pytest.approx(0.5)
+    for name, on in figures["attr_success_on"].items():  # each face keeps what it had
+        assert on + figures["attr_success_off"][name] == pytest.approx(1.0)
     assert figures["attr_leak_mean"] == 0.0
     assert figures["swap_effect_mean"] == 0.0 and figures["swap_leak_mean"] == 0.0
 

@@ -25,6 +25,7 @@ def test_attribute_success_and_leak():
     neg[:, 3] = -1.0
     assert metrics.attribute_success(pos, neg, 3) == 1.0
     assert metrics.attribute_success(pos, pos, 3) == 0.5  # never turns it off
+    assert metrics.attribute_hits(pos, pos, 3) == (1.0, 0.0)
     assert metrics.attribute_leak(pos, pos, 3) == 0.0
     flipped = pos.clone()
     flipped[:, 0] = -1.0  # one of the 11 others flips
