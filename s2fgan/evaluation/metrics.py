@@ -56,7 +56,8 @@ def attribute_hits(
     Args:
         pos_logits, neg_logits: [N, 12] evaluator logits after the +/- edit of attribute j.
     """
-    return (pos_logits[:, j] > 0).float().mean().item(), (neg_logits[:, j] < 0).float().mean().item()
+    on = (pos_logits[:, j] > 0).float().mean().item()
+    return on, (neg_logits[:, j] < 0).float().mean().item()
 
 
 def attribute_success(pos_logits: torch.Tensor, neg_logits: torch.Tensor, j: int) -> float:
