@@ -178,10 +178,9 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
             h.edit, [session, *overlays, *sliders], [result, session, download], api_name="edit"
         )
         reset.click(h.reset, [session, *overlays], rendered, api_name="reset")
-        colours.click(h.roll, None, style, api_name=False).then(
-            h.restyle, [style, session, *overlays], rendered, api_name="colours"
-        )
-        style.submit(h.restyle, [style, session, *overlays], rendered, api_name=False)
+        # one event that draws the seed and repaints (again if the picture would not change)
+        colours.click(h.new_colours, [session, *overlays], [style, *rendered], api_name=False)
+        style.submit(h.restyle, [style, session, *overlays], rendered, api_name="colours")
         for box in overlays:
             box.change(h.view, [session, *overlays], result, api_name=False, show_progress="hidden")
         dice.click(h.roll, None, seed, api_name=False).then(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import gradio as gr
+import numpy as np
 from PIL import Image
 
 from s2fgan.app.images import compose, read_canvas, read_upload
@@ -211,6 +212,21 @@ class Handlers:
             raise _user_error(error) from None
         session.style = style
         return self._rendered(session, show_mask, show_sketch)
+
+    def new_colours(self, session, show_mask=False, show_sketch=False, tries: int = 8):
+        """ "New colours": draw a colour seed and repaint the face with it, in one event (the
+        seed for its box, then what `restyle` returns). A seed whose repaint looks exactly
+        like the face shown is drawn again (up to `tries` seeds): seeds share the bank's
+        styles, and a face whose visible regions already wear that style's colours (e.g. all
+        taken from a random donor, which is a bank portrait) would not change."""
+        _require_portrait(session)
+        before = np.asarray(session.face.images[0])
+        for _ in range(tries):
+            seed = self.roll()
+            rendered = self.restyle(seed, session, show_mask, show_sketch)
+            if not np.array_equal(np.asarray(session.face.images[0]), before):
+                break
+        return (seed, *rendered)
 
     # ---- attribute sliders
 

@@ -6,8 +6,10 @@ import torch
 
 # The untrained generator paints every face in nearly one grey (pixel values 88..109): a swap
 # moved as few as 9 of its 4096 pixels by one level, a new colour seed 146-279. The browser
-# test waits for the shown picture to change, and in CI (stop 25) it waited 60 s in vain
-# after "New colours". With the RGB layer scaled up, each action changes thousands of pixels.
+# test waits for the shown picture to change; with the RGB layer scaled up, each action changes
+# thousands of pixels. (Its failures after "New colours", in CI of stop 25 and a clean-clone
+# run of stop 27, had another cause: a colour seed that repainted the face exactly as it was;
+# see Handlers.new_colours.)
 RGB_GAIN = 30.0
 
 

@@ -11,7 +11,7 @@ from PIL import Image
 from s2fgan.app.examples import FOLDER
 from s2fgan.app.handlers import Handlers, Session
 from s2fgan.app.loading import gpu, resolve_model
-from s2fgan.constants import ATTRIBUTES
+from s2fgan.constants import ATTRIBUTES, REGIONS
 
 
 def strokes(size=200, mode="RGBA") -> Image.Image:
@@ -191,6 +191,32 @@ def test_colour_seed_recolours_the_portrait_and_keeps_slider_edits(tiny_styled_p
     assert sliders[ATTRIBUTES.index("Smiling")] == pytest.approx(3.0)
     with Image.open(download) as png:
         assert json.loads(png.text["s2fgan"])["seed"] == 7
+
+
+def test_new_colours_draws_a_seed_and_repaints_in_one_call(tiny_styled_pipeline, monkeypatch):
+    h = Handlers(tiny_styled_pipeline)
+    with pytest.raises(gr.Error, match="portrait"):  # nothing to repaint yet, no seed shown
+        h.new_colours(None)
+    canvas = {"background": None, "layers": [strokes()], "composite": strokes()}
+    _, session, *_ = h.from_canvas(canvas, None)
+    monkeypatch.setattr(h, "roll", lambda: 5)
+    seed, image, session, download, *sliders = h.new_colours(session)
+    assert seed == 5 and session.style == 5 and session.face.seed == 5
+    assert len(sliders) == len(ATTRIBUTES) and image.mode == "RGB"
+
+
+def test_new_colours_draws_again_when_the_picture_would_not_change(h, drawn, monkeypatch):
+    # Seeds share the bank's styles, and a random donor is a bank portrait: a face that took
+    # all its regions from donor seed 4 (portrait 0) wears style 0 already, so colour seed 0
+    # repaints nothing. The browser test hit this with hair only (stops 25 and 27).
+    session = drawn[1]
+    _, session = h.donor_from_seed(4, session)
+    taken = np.asarray(h.swap(session, list(REGIONS), "shape and texture")[0])
+    assert np.array_equal(np.asarray(h.restyle(8, session)[0]), taken)
+    seeds = iter([0, 12, 1])  # two more of style 0, then style 1
+    monkeypatch.setattr(h, "roll", lambda: next(seeds))
+    seed, image, session, *_ = h.new_colours(session)
+    assert seed == 1 and session.style == 1 and not np.array_equal(np.asarray(image), taken)
 
 
 @pytest.mark.parametrize(
