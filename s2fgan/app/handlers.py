@@ -214,8 +214,8 @@ class Handlers:
         return self._rendered(session, show_mask, show_sketch)
 
     def new_colours(self, session, show_mask=False, show_sketch=False, tries: int = 8):
-        """ "New colours": draw a colour seed and repaint the face with it, in one event (the
-        seed for its box, then what `restyle` returns). A seed whose repaint looks exactly
+        """The "New colours" button: draw a colour seed and repaint the face with it, in one
+        event (the seed for its box, then what `restyle` returns). A seed whose repaint looks exactly
         like the face shown is drawn again (up to `tries` seeds): seeds share the bank's
         styles, and a face whose visible regions already wear that style's colours (e.g. all
         taken from a random donor, which is a bank portrait) would not change."""
