@@ -202,15 +202,7 @@ class Handlers:
         """The face in the colours of seed `style` (every region repainted, layout and slider
         edits kept; no re-encoding)."""
         _require_portrait(session)
-        try:
-            style = _style_seed(style)
-            if style is None:
-                raise ValueError("Give a colour seed (a whole number >= 0).")
-            session.base = self._restyle(session.base, style)
-            session.face = self._edit(session.base, session.edits)
-        except ValueError as error:
-            raise _user_error(error) from None
-        session.style = style
+        self._repaint(session, style)
         return self._rendered(session, show_mask, show_sketch)
 
     def new_colours(self, session, show_mask=False, show_sketch=False, tries: int = 8):
@@ -223,10 +215,22 @@ class Handlers:
         before = np.asarray(session.face.images[0])
         for _ in range(tries):
             seed = self.roll()
-            rendered = self.restyle(seed, session, show_mask, show_sketch)
+            self._repaint(session, seed)
             if not np.array_equal(np.asarray(session.face.images[0]), before):
                 break
-        return (seed, *rendered)
+        return (seed, *self._rendered(session, show_mask, show_sketch))
+
+    def _repaint(self, session: Session, style) -> None:
+        """Set the session's face to its code in the colours of seed `style`."""
+        try:
+            style = _style_seed(style)
+            if style is None:
+                raise ValueError("Give a colour seed (a whole number >= 0).")
+            session.base = self._restyle(session.base, style)
+            session.face = self._edit(session.base, session.edits)
+        except ValueError as error:
+            raise _user_error(error) from None
+        session.style = style
 
     # ---- attribute sliders
 
