@@ -24,10 +24,9 @@ def attribute_bars(figures: dict, path: Path, success_target=0.90, leak_target=0
     axes[0].bar(
         x, success, color=["#2a9d8f" if s >= success_target else "#e76f51" for s in success]
     )
-    if "attr_success_on" in figures:  # results written before the split lack it
-        for key, marker, label in (("on", "^", "+3: found"), ("off", "v", "-3: absent")):
-            shares = [figures[f"attr_success_{key}"][a] for a in ATTRIBUTES]
-            axes[0].plot(x, shares, marker, color="#264653", ls="none", label=label)
+    for key, marker, label in (("on", "^", "+3: found"), ("off", "v", "-3: absent")):
+        shares = [figures[f"attr_success_{key}"][a] for a in ATTRIBUTES]
+        axes[0].plot(x, shares, marker, color="#264653", ls="none", label=label)
     axes[0].axhline(success_target, color="k", ls="--", lw=1, label=f"target {success_target}")
     axes[0].set_ylim(0, 1)
     axes[0].set_ylabel("attr_success")
