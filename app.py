@@ -11,7 +11,7 @@ import logging
 
 from s2fgan.app import build_demo, load_pipeline
 from s2fgan.app.images import MAX_FILE_BYTES
-from s2fgan.app.loading import resolve_model
+from s2fgan.pipelines.loading import resolve_model
 
 
 def main() -> None:

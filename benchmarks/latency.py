@@ -20,9 +20,9 @@ import time
 
 import torch
 
+from s2fgan.constants import HELDOUT_SEEDS
 from s2fgan.data import SyntheticPortraits
 from s2fgan.evaluation.protocol import OracleModel
-from s2fgan.evaluation.split import HELDOUT_SEEDS
 
 
 def main() -> None:

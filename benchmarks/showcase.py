@@ -11,8 +11,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from s2fgan.constants import HELDOUT_SEEDS
 from s2fgan.data import SyntheticPortraits
-from s2fgan.evaluation.split import HELDOUT_SEEDS
 from s2fgan.pipelines import SketchToFacePipeline
 
 EDITS = (("Smiling", 4.0), ("Male", -4.0), ("Young", -4.0), ("Eyeglasses", 4.0), ("Bangs", 4.0))

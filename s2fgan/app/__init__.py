@@ -4,7 +4,7 @@ Gradio is an optional dependency (`pip install s2fgan[app]`); importing `s2fgan`
 imports it.
 """
 
-from s2fgan.app.loading import DEFAULT_MODEL, load_pipeline
+from s2fgan.pipelines.loading import DEFAULT_MODEL, load_pipeline
 
 __all__ = ["DEFAULT_MODEL", "build_demo", "load_pipeline"]
 

@@ -25,23 +25,6 @@ from s2fgan.data.batch import PortraitBatch
 from s2fgan.data.canvas import Canvas, hsv_to_rgb, palette
 from s2fgan.data.portrait_factors import PortraitDraws, draw
 
-# Regions whose pixels an attribute may change (in either of the two renders of a flip).
-ATTRIBUTE_REGIONS: dict[str, tuple[str, ...]] = {
-    "Smiling": ("mouth", "skin"),
-    "Male": ("skin", "brows", "hair", "neck", "background", "eyeglasses"),
-    "No_Beard": ("skin",),
-    "Eyeglasses": ("eyeglasses",),
-    "Young": ("hair", "skin", "brows", "eyeglasses"),
-    "Bangs": ("hair",),
-    "Narrow_Eyes": ("eyes", "skin", "eyeglasses"),
-    "Pale_Skin": ("skin", "nose", "ears", "neck", "eyeglasses"),
-    "Big_Lips": ("mouth", "skin"),
-    "Big_Nose": ("nose", "skin", "eyeglasses"),
-    "Mustache": ("skin",),
-    "Chubby": ("skin", "ears", "earring", "hair", "neck", "background", "eyeglasses"),
-}
-assert set(ATTRIBUTE_REGIONS) == set(ATTRIBUTES)
-
 SKETCH_STYLES = ("drawn", "xdog", "mixed")
 
 _SKIN_TONES = [

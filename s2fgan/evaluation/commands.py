@@ -50,17 +50,19 @@ def eval_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _model(name: str, config):
     if name == ORACLE:
+        from s2fgan.constants import HELDOUT_SEEDS
         from s2fgan.data import SyntheticPortraits
         from s2fgan.evaluation.protocol import OracleModel
-        from s2fgan.evaluation.split import HELDOUT_SEEDS
 
         seeds = list(HELDOUT_SEEDS)[: config.num_portraits]
         return OracleModel(SyntheticPortraits(config.resolution), seeds)
     from s2fgan.evaluation.pipeline_model import PipelineModel
-    from s2fgan.hub.loading import load_pipeline
+    from s2fgan.pipelines.loading import load_pipeline
 
     try:
-        pipe = load_pipeline(name)  # a folder, or a Hub repo id (or the cache, offline)
+        # A folder, or a Hub repo id (or the cache, offline). On the CPU in float32, so that
+        # the figures do not depend on the machine.
+        pipe = load_pipeline(name, device="cpu")
     except UserError as error:
         raise UserError(
             f"{name!r} is neither '{ORACLE}' nor a pipeline folder or Hub repo id: {error}"

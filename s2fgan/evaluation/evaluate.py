@@ -12,12 +12,11 @@ from dataclasses import asdict, dataclass
 import torch
 from tqdm import tqdm
 
-from s2fgan.constants import ATTRIBUTES, REGION_INDEX
+from s2fgan.constants import ATTRIBUTES, HELDOUT_SEEDS, REGION_INDEX
 from s2fgan.data import PortraitBatch, SyntheticPortraits
 from s2fgan.evaluation import metrics
 from s2fgan.evaluation.networks import AttributeClassifier, Segmenter
 from s2fgan.evaluation.protocol import FaceModel
-from s2fgan.evaluation.split import HELDOUT_SEEDS
 
 
 @dataclass

@@ -21,12 +21,11 @@ import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from s2fgan.constants import ATTRIBUTES
+from s2fgan.constants import ATTRIBUTES, HELDOUT_SEEDS
 from s2fgan.data import SyntheticPortraits
 from s2fgan.evaluation.augment import augment
 from s2fgan.evaluation.metrics import miou
 from s2fgan.evaluation.networks import AttributeClassifier, Segmenter
-from s2fgan.evaluation.split import HELDOUT_SEEDS
 from s2fgan.evaluation.train_arguments import DEFAULT_WEIGHTS, add_arguments  # noqa: F401
 
 logger = logging.getLogger(__name__)

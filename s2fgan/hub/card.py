@@ -11,8 +11,9 @@ from pathlib import Path
 
 from s2fgan.errors import UserError
 from s2fgan.hub import figures
-from s2fgan.hub.folder import CARD, check_folder, components, weights_sha256
+from s2fgan.hub.folder import CARD, components, weights_sha256
 from s2fgan.hub.record import CardRecord, load_record
+from s2fgan.pipelines.loading import check_folder
 from s2fgan.version import __version__
 
 TEMPLATE = Path(__file__).with_name("model_card.md")

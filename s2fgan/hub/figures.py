@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from s2fgan.constants import ATTRIBUTES
+from s2fgan.constants import ATTRIBUTES, HELDOUT_SEEDS, TRAIN_SEEDS
 from s2fgan.errors import UserError
-from s2fgan.evaluation.split import HELDOUT_SEEDS, TRAIN_SEEDS
 
 RESULTS = "results.json"
 HELDOUT = f"{HELDOUT_SEEDS.start:,} to {HELDOUT_SEEDS.stop - 1:,}"

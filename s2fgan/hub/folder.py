@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from s2fgan.errors import UserError
+from s2fgan.pipelines.loading import MODEL_INDEX, check_folder
 
-MODEL_INDEX = "model_index.json"
 CARD = "README.md"
 RESULTS = "results.json"
 WEIGHTS_NAME = "diffusion_pytorch_model.safetensors"
@@ -34,18 +34,6 @@ class Component:
     class_name: str  # e.g. "RegionGenerator"
     parameters: int
     bytes: int
-
-
-def check_folder(folder: Path) -> Path:
-    """FOLDER, checked to be a saved pipeline folder; UserError says what is wrong."""
-    folder = Path(folder)
-    if not folder.exists():
-        raise UserError(f"no folder {folder}")
-    if not folder.is_dir():
-        raise UserError(f"{folder} is a file, not a weights folder")
-    if not (folder / MODEL_INDEX).is_file():
-        raise UserError(f"{folder} has no {MODEL_INDEX}: not a saved pipeline folder")
-    return folder
 
 
 def components(folder: Path) -> list[Component]:

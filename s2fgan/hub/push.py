@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from s2fgan.errors import UserError
-from s2fgan.hub.folder import CARD, check_folder, files_to_upload, upload_patterns
+from s2fgan.hub.folder import CARD, files_to_upload, upload_patterns
 from s2fgan.hub.record import CARD_DATA, load_record
+from s2fgan.pipelines.loading import check_folder
 
 logger = logging.getLogger(__name__)
 

@@ -20,8 +20,7 @@ import torch
 from diffusers.configuration_utils import ConfigMixin, register_to_config
 from diffusers.models.modeling_utils import ModelMixin
 
-from s2fgan.constants import ATTRIBUTES, NUM_REGIONS, REGION_INDEX
-from s2fgan.data.synthetic import ATTRIBUTE_REGIONS
+from s2fgan.constants import ATTRIBUTE_REGIONS, ATTRIBUTES, NUM_REGIONS, REGION_INDEX
 from s2fgan.models.latent_layout import LatentLayout
 
 # Where a trained model puts a face that has (+) or lacks (-) an attribute.

@@ -7,8 +7,6 @@ from pathlib import Path
 
 from s2fgan.errors import UserError
 
-DEFAULT_PIPELINE = "weights_card/s2fgan-synth-128"
-
 
 def _parse_attributes(pairs: list[str]) -> dict[str, float]:
     out = {}
@@ -24,7 +22,10 @@ def _parse_attributes(pairs: list[str]) -> dict[str, float]:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--pipeline", default=DEFAULT_PIPELINE, help="folder or Hub repo id")
+    parser.add_argument(
+        "--pipeline",
+        help="folder or Hub repo id (default: $S2FGAN_MODEL, else the bundled weights)",
+    )
     parser.add_argument("--out", type=Path, required=True, help="PNG file to write")
     parser.add_argument("--mask-out", type=Path, help="also write the region map (PNG)")
     parser.add_argument("--code-out", type=Path, help="also save the code (for `edit`)")
@@ -59,10 +60,12 @@ def swap_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--parts", default="shape,texture", help="shape, texture or both")
 
 
-def _load(name: str):
-    from s2fgan.hub.loading import load_pipeline
+def _load(name: str | None):
+    from s2fgan.pipelines.loading import load_pipeline
 
-    return load_pipeline(name)  # a folder or a Hub repo id; UserError when it cannot
+    # A folder or a Hub repo id; UserError when it cannot. On the CPU in float32, so that a
+    # command writes the same file on every machine.
+    return load_pipeline(name, device="cpu")
 
 
 def _face(pipe, sketch=None, photo=None, code=None, seed=None):

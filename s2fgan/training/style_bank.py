@@ -10,11 +10,11 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
+from s2fgan.constants import TRAIN_SEEDS
 from s2fgan.data import SyntheticPortraits
-from s2fgan.evaluation.split import TRAIN_SEEDS
-from s2fgan.hub.folder import MODEL_INDEX, check_folder
 from s2fgan.models.encoders import ImageEncoder, SketchEncoder
 from s2fgan.models.style_bank import StyleBank
+from s2fgan.pipelines.loading import MODEL_INDEX, check_folder
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,9 @@ from PIL import Image
 
 from s2fgan.app.examples import FOLDER
 from s2fgan.app.handlers import Handlers, Session
-from s2fgan.app.loading import gpu, resolve_model
+from s2fgan.app.loading import gpu
 from s2fgan.constants import ATTRIBUTES, REGIONS
+from s2fgan.pipelines.loading import resolve_model
 
 
 def strokes(size=200, mode="RGBA") -> Image.Image:

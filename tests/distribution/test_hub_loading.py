@@ -18,7 +18,7 @@ from PIL import Image
 from safetensors.torch import load_file
 
 from s2fgan.errors import UserError
-from s2fgan.hub.loading import load_pipeline
+from s2fgan.pipelines.loading import load_pipeline
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -29,7 +29,7 @@ from pathlib import Path
 from safetensors.torch import save_file
 from s2fgan.cli import main
 from s2fgan.errors import UserError
-from s2fgan.hub.loading import load_pipeline
+from s2fgan.pipelines.loading import load_pipeline
 from s2fgan.models.encoders import SketchEncoder
 from s2fgan.pipelines import SketchToFacePipeline
 

@@ -6,12 +6,12 @@ import pytest
 import torch
 
 from s2fgan.cli import main
+from s2fgan.constants import HELDOUT_SEEDS
 from s2fgan.data import SyntheticPortraits
 from s2fgan.evaluation import metrics
 from s2fgan.evaluation.commands import load_evaluators
 from s2fgan.evaluation.evaluate import EvalConfig, evaluate, heldout_portraits
 from s2fgan.evaluation.protocol import FaceModel, OracleModel
-from s2fgan.evaluation.split import HELDOUT_SEEDS
 from s2fgan.evaluation.train_evaluators import DEFAULT_WEIGHTS
 
 CONFIG = EvalConfig(num_portraits=32, num_edit=32, num_swap=16, batch_size=32)

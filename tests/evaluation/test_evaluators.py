@@ -6,10 +6,10 @@ import json
 import pytest
 import torch
 
+from s2fgan.constants import HELDOUT_SEEDS, TRAIN_SEEDS
 from s2fgan.evaluation.augment import augment
 from s2fgan.evaluation.metrics import miou, region_iou
 from s2fgan.evaluation.networks import AttributeClassifier, Segmenter
-from s2fgan.evaluation.split import HELDOUT_SEEDS, TRAIN_SEEDS
 from s2fgan.evaluation.train_evaluators import train
 
 

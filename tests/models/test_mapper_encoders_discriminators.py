@@ -3,8 +3,7 @@
 import pytest
 import torch
 
-from s2fgan.constants import ATTRIBUTES
-from s2fgan.data.synthetic import ATTRIBUTE_REGIONS
+from s2fgan.constants import ATTRIBUTE_REGIONS, ATTRIBUTES
 from s2fgan.layers.gradient_reversal import grad_reverse
 from s2fgan.models import (
     AttributeMapper,

@@ -1,0 +1,127 @@
+"""Load a SketchToFacePipeline from a folder or a Hub repo id, with one-line errors.
+
+`SketchToFacePipeline.from_pretrained` (diffusers) already takes both; this picks the model
+(the argument, else $S2FGAN_MODEL, else the weights bundled beside the package, else their Hub
+repo), puts it on a device, and says plainly what went wrong when it cannot load: no such
+folder, a folder that is not a pipeline, a malformed repo id, a repo that does not exist, or
+one that is not in the cache while offline. Torch and diffusers are imported inside, so that
+the command line's `--help` answers at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from s2fgan.errors import UserError
+
+logger = logging.getLogger(__name__)
+
+MODEL_INDEX = "model_index.json"
+# weights_card/ sits beside the package in a source checkout (and in the Space's repo).
+BUNDLED_MODEL = Path(__file__).resolve().parents[2] / "weights_card" / "s2fgan-synth-128"
+HUB_MODEL = "s2fgan/s2fgan-synth-128"
+DEFAULT_MODEL = str(BUNDLED_MODEL) if BUNDLED_MODEL.is_dir() else HUB_MODEL
+
+
+def resolve_model(model: str | os.PathLike | None = None) -> str:
+    """The model to load: the argument, else $S2FGAN_MODEL, else `DEFAULT_MODEL`."""
+    return os.fspath(model) if model else os.environ.get("S2FGAN_MODEL") or DEFAULT_MODEL
+
+
+def check_folder(folder: str | os.PathLike) -> Path:
+    """FOLDER, checked to be a saved pipeline folder; UserError says what is wrong."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise UserError(f"no folder {folder}")
+    if not folder.is_dir():
+        raise UserError(f"{folder} is a file, not a weights folder")
+    if not (folder / MODEL_INDEX).is_file():
+        raise UserError(f"{folder} has no {MODEL_INDEX}: not a saved pipeline folder")
+    return folder
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _causes(error: BaseException):
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = error.__cause__ or error.__context__
+
+
+def _looks_like_path(text: str) -> bool:
+    return text.startswith((".", "/", "~")) or "\\" in text or text.endswith("/")
+
+
+def explain_hub_error(repo_id: str, error: BaseException) -> str:
+    """One line saying why the pipeline `repo_id` (not a local folder) could not be loaded."""
+    from huggingface_hub import constants, is_offline_mode
+    from huggingface_hub.errors import GatedRepoError, OfflineModeIsEnabled, RepositoryNotFoundError
+
+    causes = list(_causes(error))
+    here = f"no folder {repo_id} here"
+    if any(isinstance(e, GatedRepoError) for e in causes):
+        return f"{here}, and the Hub repo {repo_id} is gated: accept its terms and log in"
+    if any(isinstance(e, RepositoryNotFoundError) for e in causes):
+        return f"{here}, and no Hub repo {repo_id} (or it is private: log in with `hf auth login`)"
+    if is_offline_mode() or any(isinstance(e, OfflineModeIsEnabled) for e in causes):
+        return (
+            f"{here}, and the Hub repo {repo_id} is not in the Hugging Face cache "
+            f"({constants.HF_HUB_CACHE}); offline mode (HF_HUB_OFFLINE) downloads nothing"
+        )
+    return f"cannot load the pipeline {repo_id}: {_first_line(error)}"
+
+
+def _from_pretrained(text: str, **kwargs: Any):
+    from huggingface_hub.errors import HfHubHTTPError, HFValidationError
+    from huggingface_hub.utils import validate_repo_id
+
+    from s2fgan.pipelines.sketch_to_face import SketchToFacePipeline
+
+    path = Path(text).expanduser()
+    if not path.exists() and _looks_like_path(text):
+        raise UserError(f"no folder {text}")
+    if path.exists():
+        folder = check_folder(path)
+        try:
+            return SketchToFacePipeline.from_pretrained(folder, **kwargs)
+        except (OSError, ValueError) as error:
+            raise UserError(f"cannot load the pipeline in {folder}: {_first_line(error)}") from None
+    try:
+        validate_repo_id(text)
+    except HFValidationError:
+        raise UserError(f"no folder {text!r}, and it is not a Hub repo id (OWNER/NAME)") from None
+    try:
+        return SketchToFacePipeline.from_pretrained(text, **kwargs)
+    except (OSError, ValueError, HfHubHTTPError) as error:
+        raise UserError(explain_hub_error(text, error)) from None
+
+
+def load_pipeline(model: str | os.PathLike | None = None, device: str | None = None, **kwargs: Any):
+    """Load a SketchToFacePipeline; UserError (one line) when it cannot.
+
+    Args:
+        model: a `save_pretrained` folder, or a Hub repo id OWNER/NAME (downloaded, or taken
+            from the Hugging Face cache; offline with HF_HUB_OFFLINE=1); see `resolve_model`
+            for the default.
+        device: "cpu", "cuda", ...; by default CUDA when available. On CUDA the pipeline runs
+            in float16, on the CPU in float32.
+        kwargs: passed on to `from_pretrained` (e.g. `revision`, `cache_dir`).
+    """
+    import torch
+
+    name = resolve_model(model)
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    dtype = torch.float16 if device.startswith("cuda") else torch.float32
+    pipe = _from_pretrained(name, **kwargs)  # float32
+    if device != "cpu":
+        pipe.to(device, dtype)
+    logger.info("loaded %s on %s (%s)", name, device, dtype)
+    return pipe
