@@ -22,6 +22,7 @@ import torch
 
 from s2fgan.constants import HELDOUT_SEEDS
 from s2fgan.data import SyntheticPortraits
+from s2fgan.data.image_io import sketch_to_pil
 from s2fgan.evaluation.protocol import OracleModel
 
 
@@ -58,15 +59,13 @@ def main() -> None:
 
 
 def time_pipeline(args: argparse.Namespace) -> None:
-    from PIL import Image
-
     from s2fgan.pipelines import SketchToFacePipeline
 
     pipe = SketchToFacePipeline.from_pretrained(args.model)
     args.resolution = pipe.resolution
     engine = SyntheticPortraits(pipe.resolution)
     data = engine.render(list(HELDOUT_SEEDS)[: args.runs])
-    sketches = [Image.fromarray((s[0] * 255).round().byte().numpy()) for s in data.sketch]
+    sketches = [sketch_to_pil(s) for s in data.sketch]
     donor = pipe.random_face(seed=1)
     pipe(sketches[0])  # warm-up
     times: dict[str, list[float]] = {"sketch -> face": [], "re-edit (cached code)": [], "swap": []}

@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 
 from s2fgan.constants import HELDOUT_SEEDS
 from s2fgan.data import SyntheticPortraits
+from s2fgan.data.image_io import sketch_to_pil
 from s2fgan.pipelines import SketchToFacePipeline
 
 EDITS = (("Smiling", 4.0), ("Male", -4.0), ("Young", -4.0), ("Eyeglasses", 4.0), ("Bangs", 4.0))
@@ -34,7 +35,7 @@ def main() -> None:
     engine = SyntheticPortraits(size, sketch_style="drawn")
     seeds = list(HELDOUT_SEEDS)[: args.rows + 1]
     data = engine.render(seeds)
-    sketches = [Image.fromarray((s[0] * 255).round().byte().numpy()) for s in data.sketch]
+    sketches = [sketch_to_pil(s) for s in data.sketch]
     donor = pipe.random_face(seed=7) if pipe.has_styles else pipe(sketches[-1])
     styles = STYLES if pipe.has_styles else ()
     headers = ["sketch", "portrait"] + [f"seed={s}" for s in styles] + ["mask"]

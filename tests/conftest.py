@@ -33,7 +33,7 @@ def make_tiny_pipeline(styles: int = 0) -> SketchToFacePipeline:
     if styles:
         from s2fgan.training.style_bank import build_style_bank
 
-        bank = build_style_bank(pipe.sketch_encoder, pipe.image_encoder, styles, progress=False)
+        bank = build_style_bank(pipe, styles, progress=False)
         pipe.register_modules(style_bank=bank)
     return pipe
 

@@ -12,7 +12,8 @@ from s2fgan import __version__
 from s2fgan.cli import main
 from s2fgan.constants import ATTRIBUTES
 from s2fgan.data import SyntheticPortraits
-from s2fgan.data.preview import grid_layout, image_to_uint8, sketch_to_uint8
+from s2fgan.data.image_io import image_to_uint8, sketch_to_uint8
+from s2fgan.data.preview import grid_layout
 
 RES = 64
 

@@ -21,22 +21,19 @@ def example_paths() -> list[str]:
 
 def write_examples(folder: Path = FOLDER) -> list[Path]:
     """Render the example sketches (and a photo, for the photo tab) into `folder`."""
-    from PIL import Image
-
     from s2fgan.data import SyntheticPortraits
+    from s2fgan.data.image_io import sketch_to_pil, tensor_to_pil
 
     engine = SyntheticPortraits(SIZE, sketch_style="drawn", compile=False)
     batch = engine.render(list(SEEDS))
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i, seed in enumerate(SEEDS):
-        pixels = (batch.sketch[i, 0] * 255).round().byte().numpy()
         path = folder / f"sketch_{i}_{seed}.png"
-        Image.fromarray(pixels).save(path, optimize=True)
+        sketch_to_pil(batch.sketch[i]).save(path, optimize=True)
         paths.append(path)
-    photo = ((batch.image[0].permute(1, 2, 0) + 1) * 127.5).round().clamp(0, 255).byte().numpy()
     path = folder / f"photo_{SEEDS[0]}.png"
-    Image.fromarray(photo).save(path, optimize=True)
+    tensor_to_pil(batch.image[0]).save(path, optimize=True)
     return [*paths, path]
 
 

@@ -1,5 +1,9 @@
 """Image input and output: files, PIL images and arrays to tensors and back, with clear errors.
 
+Every tensor -> pixels conversion in s2fgan goes through `image_to_uint8` / `sketch_to_uint8`
+(and the PIL wrappers `tensor_to_pil` / `sketch_to_pil`), every pixels -> tensor conversion
+through `pil_to_tensor` / `sketch_to_tensor`, so that all pictures round the same way.
+
 Conventions follow the rest of s2fgan: a photo tensor is [3, H, W] float in [-1, 1]; a sketch
 tensor is [1, H, W] float in [0, 1] with white paper = 1. Every PIL mode is reduced to RGB the
 same way (transparent pixels composited over white, grey and palette images expanded), so that
@@ -184,6 +188,38 @@ def _check_image_tensor(tensor: torch.Tensor, channels: int, name: str) -> None:
         raise ValueError(f"{name} contains NaN or infinite values")
 
 
+def image_to_uint8(image: torch.Tensor) -> np.ndarray:
+    """Photo tensors -> pixels: the one conversion every picture s2fgan writes goes through.
+
+    Args:
+        image: [N, 3, H, W] or [3, H, W] float in [-1, 1] (values outside, a generator's
+            overshoot, are clipped).
+
+    Returns:
+        uint8 array [N, H, W, 3] (or [H, W, 3]).
+    """
+    if image.ndim not in (3, 4) or image.shape[-3] != 3:
+        raise ValueError(f"image must be [N, 3, H, W] or [3, H, W], got {tuple(image.shape)}")
+    pixels = ((image.detach().float().cpu().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
+    return pixels.movedim(-3, -1).numpy()
+
+
+def sketch_to_uint8(sketch: torch.Tensor) -> np.ndarray:
+    """Sketch tensors -> grey pixels.
+
+    Args:
+        sketch: [N, 1, H, W] or [1, H, W] float in [0, 1], white paper = 1 (values outside
+            are clipped).
+
+    Returns:
+        uint8 array [N, H, W] (or [H, W]), white paper = 255.
+    """
+    if sketch.ndim not in (3, 4) or sketch.shape[-3] != 1:
+        raise ValueError(f"sketch must be [N, 1, H, W] or [1, H, W], got {tuple(sketch.shape)}")
+    pixels = (sketch.detach().float().cpu().clamp(0, 1) * 255).round().to(torch.uint8)
+    return pixels.squeeze(-3).numpy()
+
+
 def tensor_to_pil(image: torch.Tensor) -> Image.Image:
     """Photo tensor -> RGB PIL image.
 
@@ -194,8 +230,7 @@ def tensor_to_pil(image: torch.Tensor) -> Image.Image:
         RGB PIL image of size (W, H).
     """
     _check_image_tensor(image, 3, "image")
-    pixels = ((image.detach().float().cpu().clamp(-1, 1) + 1.0) * 127.5).round().to(torch.uint8)
-    return Image.fromarray(pixels.permute(1, 2, 0).contiguous().numpy())
+    return Image.fromarray(image_to_uint8(image))
 
 
 def sketch_to_pil(sketch: torch.Tensor) -> Image.Image:
@@ -208,5 +243,4 @@ def sketch_to_pil(sketch: torch.Tensor) -> Image.Image:
         "L" PIL image of size (W, H).
     """
     _check_image_tensor(sketch, 1, "sketch")
-    pixels = (sketch.detach().float().cpu().clamp(0, 1) * 255.0).round().to(torch.uint8)
-    return Image.fromarray(pixels[0].numpy())
+    return Image.fromarray(sketch_to_uint8(sketch))

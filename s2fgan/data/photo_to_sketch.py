@@ -28,7 +28,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from s2fgan.data.image_io import load_image, pil_to_tensor
+from s2fgan.data.image_io import load_image, pil_to_tensor, sketch_to_pil
 
 logger = logging.getLogger(__name__)
 
@@ -225,9 +225,7 @@ def photo_to_sketch(
         if image.width == 0 or image.height == 0:
             raise ValueError(f"image is empty ({image.width}x{image.height} pixels)")
         luma, _ = _tensor_luma(pil_to_tensor(load_image(image)))
-        sketch = xdog(luma, **options)[0, 0]  # [H, W]
-        pixels = (sketch * 255.0).round().to(torch.uint8).numpy()
-        return Image.fromarray(pixels)
+        return sketch_to_pil(xdog(luma, **options)[0])  # [1, H, W] -> "L"
     if isinstance(image, torch.Tensor):
         luma, batched = _tensor_luma(image)
         sketch = xdog(luma, **options).to(image.dtype)  # [N, 1, H, W]

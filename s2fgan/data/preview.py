@@ -1,4 +1,4 @@
-"""Pictures of portrait batches: tensors to PIL images and a labelled preview grid.
+"""Pictures of portrait batches: region masks to PIL images and a labelled preview grid.
 
 Each cell of the grid shows one portrait as image | colourised mask | sketch, with the seed and
 the short names of its +1 attributes underneath, so that a glance at the grid tells whether the
@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from s2fgan.constants import ATTRIBUTES, NUM_REGIONS, REGION_COLORS
 from s2fgan.data.batch import PortraitBatch
+from s2fgan.data.image_io import image_to_uint8, sketch_to_uint8
 
 # Label text for an attribute at +1 (CelebA names are long for a 64 px wide panel).
 ATTRIBUTE_SHORT_NAMES: dict[str, str] = {
@@ -61,39 +62,6 @@ def colorize_mask(mask: torch.Tensor | np.ndarray) -> np.ndarray:
             f"mask ids must lie in [0, {NUM_REGIONS}), got {int(ids.min())}..{int(ids.max())}"
         )
     return _PALETTE[ids]
-
-
-def image_to_uint8(image: torch.Tensor) -> np.ndarray:
-    """[N, 3, H, W] (or [3, H, W]) float in [-1, 1] -> uint8 [N, H, W, 3] (or [H, W, 3]).
-
-    Values outside [-1, 1] (a generator's overshoot) are clipped.
-    """
-    if image.ndim not in (3, 4) or image.shape[-3] != 3:
-        raise ValueError(f"image must be [N, 3, H, W] or [3, H, W], got {tuple(image.shape)}")
-    pixels = ((image.detach().float().cpu() + 1) * 127.5).round().clamp(0, 255).to(torch.uint8)
-    return pixels.movedim(-3, -1).numpy()
-
-
-def sketch_to_uint8(sketch: torch.Tensor) -> np.ndarray:
-    """[N, 1, H, W] (or [1, H, W]) float in [0, 1], white paper = 1 -> uint8 [N, H, W] ([H, W])."""
-    if sketch.ndim not in (3, 4) or sketch.shape[-3] != 1:
-        raise ValueError(f"sketch must be [N, 1, H, W] or [1, H, W], got {tuple(sketch.shape)}")
-    pixels = (sketch.detach().float().cpu() * 255).round().clamp(0, 255).to(torch.uint8)
-    return pixels.squeeze(-3).numpy()
-
-
-def to_pil(image: torch.Tensor) -> Image.Image:
-    """One image [3, H, W] float in [-1, 1] -> RGB PIL image (values outside are clipped)."""
-    if image.ndim != 3:
-        raise ValueError(f"to_pil takes one image [3, H, W], got {tuple(image.shape)}")
-    return Image.fromarray(image_to_uint8(image))
-
-
-def sketch_to_pil(sketch: torch.Tensor) -> Image.Image:
-    """One sketch [1, H, W] float in [0, 1] -> greyscale ("L") PIL image."""
-    if sketch.ndim != 3:
-        raise ValueError(f"sketch_to_pil takes one sketch [1, H, W], got {tuple(sketch.shape)}")
-    return Image.fromarray(sketch_to_uint8(sketch))
 
 
 def mask_to_pil(mask: torch.Tensor, color: bool = False) -> Image.Image:

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import io
 
-import numpy as np
 import torch
 from PIL import Image
 
+from s2fgan.data.image_io import pil_to_tensor, tensor_to_pil
 from s2fgan.data.photo_to_sketch import gaussian_blur
 
 
@@ -40,8 +40,6 @@ def augment(
 
 
 def _jpeg(image: torch.Tensor, quality: int) -> torch.Tensor:
-    array = ((image.permute(1, 2, 0) + 1) * 127.5).round().clamp(0, 255).byte().numpy()
     buffer = io.BytesIO()
-    Image.fromarray(array).save(buffer, format="JPEG", quality=quality)
-    decoded = np.asarray(Image.open(buffer).convert("RGB"), dtype=np.float32)
-    return torch.from_numpy(decoded).permute(2, 0, 1) / 127.5 - 1
+    tensor_to_pil(image).save(buffer, format="JPEG", quality=quality)
+    return pil_to_tensor(Image.open(buffer))

@@ -1,7 +1,8 @@
 """The FaceModel protocol over a SketchToFacePipeline, so `s2fgan eval DIR` can score it.
 
-Codes are the pipeline's `ws`; tensors go straight to the networks (no PIL round trip), at
-the pipeline's resolution.
+Every operation is the pipeline's own tensor-level API (`encode_sketch`, `encode_photo`,
+`edit_ws`, `swap_ws`, `style_ws`, `render`), the code its PIL methods run, so the figures
+measure what users get; codes are the pipeline's `ws`.
 """
 
 from __future__ import annotations
@@ -9,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import torch
-import torch.nn.functional as F
 
-from s2fgan.models.latent_layout import PARTS
+from s2fgan.pipelines.sketch_to_face import SketchToFacePipeline, resize
 
 
 class PipelineModel:
@@ -23,48 +23,29 @@ class PipelineModel:
             the pipeline's own output is resized to it when they differ.
     """
 
-    def __init__(self, pipe, resolution: int) -> None:
+    def __init__(self, pipe: SketchToFacePipeline, resolution: int) -> None:
         self.pipe, self.resolution = pipe, resolution
 
-    def _fit(self, x: torch.Tensor) -> torch.Tensor:
-        size = self.pipe.resolution
-        if x.shape[-2:] != (size, size):
-            x = F.interpolate(x, size=(size, size), mode="bilinear", antialias=True)
-        return x.to(self.pipe.device, self.pipe._dtype)
-
-    @torch.no_grad()
     def encode_sketch(self, sketch: torch.Tensor) -> torch.Tensor:
-        return self.pipe.sketch_encoder(self._fit(sketch))
+        return self.pipe.encode_sketch(sketch)
 
-    @torch.no_grad()
     def encode_image(self, image: torch.Tensor) -> torch.Tensor:
-        return self.pipe.image_encoder(self._fit(image))
+        return self.pipe.encode_photo(image)
 
     @property
     def styles(self) -> bool:
         """Whether the pipeline draws a sketch's colours by seed (it has a StyleBank)."""
         return self.pipe.has_styles
 
-    @torch.no_grad()
     def style(self, code: torch.Tensor, seeds: Sequence[int]) -> torch.Tensor:
         """The codes with the colours of style seeds[b] for code b."""
-        return self.pipe.style_bank.apply(code, list(seeds))
+        return self.pipe.style_ws(code, seeds)
 
-    @torch.no_grad()
     def edit(self, code: torch.Tensor, attributes: Mapping[str, float]) -> torch.Tensor:
-        return self.pipe.attribute_mapper.edit(code, dict(attributes))
+        return self.pipe.edit_ws(code, attributes)
 
-    @torch.no_grad()
     def swap(self, code: torch.Tensor, donor: torch.Tensor, regions: Sequence[str]) -> torch.Tensor:
-        slots = self.pipe.generator.layout.slots(list(regions), PARTS)
-        out = code.clone()
-        out[:, slots] = donor[:, slots]
-        return out
+        return self.pipe.swap_ws(code, donor, regions)
 
-    @torch.no_grad()
     def synthesize(self, code: torch.Tensor) -> torch.Tensor:
-        image = self.pipe.generator(code).image.float().clamp(-1, 1).cpu()
-        if image.shape[-1] != self.resolution:
-            size = (self.resolution, self.resolution)
-            image = F.interpolate(image, size=size, mode="bilinear", antialias=True)
-        return image
+        return resize(self.pipe.render(code).images.cpu(), self.resolution)

@@ -12,6 +12,7 @@ import torch  # noqa: E402
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
 from s2fgan.constants import ATTRIBUTES  # noqa: E402
+from s2fgan.data.image_io import sketch_to_pil, tensor_to_pil  # noqa: E402
 from s2fgan.data.preview import colorize_mask  # noqa: E402
 
 
@@ -70,9 +71,8 @@ def _tile(image: torch.Tensor) -> Image.Image:
     if image.dim() == 2:
         return Image.fromarray(colorize_mask(image[None])[0])
     if image.shape[0] == 1:
-        image = image.expand(3, -1, -1) * 2 - 1
-    array = ((image.permute(1, 2, 0) + 1) * 127.5).round().clamp(0, 255).byte().numpy()
-    return Image.fromarray(array)
+        return sketch_to_pil(image).convert("RGB")
+    return tensor_to_pil(image)
 
 
 def example_grid(examples: dict, path: Path, edit_names=("Smiling", "Eyeglasses", "Young")) -> None:

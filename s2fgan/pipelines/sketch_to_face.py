@@ -2,7 +2,9 @@
 
 Inference only: PIL in, PIL out. Every result carries its code `ws`, so re-editing or
 swapping a result never re-encodes the sketch (S2FGAN's encoders + AttributeMapper,
-SemanticStyleGAN's region generator).
+SemanticStyleGAN's region generator). Underneath the PIL methods lies a tensor-level API
+(`encode_sketch`, `encode_photo`, `edit_ws`, `swap_ws`, `style_ws`, `render`) that
+`s2fgan eval` and the StyleBank builder call too; see docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from diffusers.utils import BaseOutput
 from PIL import Image
 
 from s2fgan.constants import ATTRIBUTES, REGION_COLORS
-from s2fgan.data.image_io import ImageSource, image_to_tensor, sketch_to_tensor
+from s2fgan.data.image_io import ImageSource, image_to_tensor, image_to_uint8, sketch_to_tensor
 from s2fgan.models.attribute_mapper import AttributeMapper
 from s2fgan.models.encoders import ImageEncoder, SketchEncoder
 from s2fgan.models.latent_layout import PARTS
@@ -33,9 +35,36 @@ _PALETTE = [c for color in REGION_COLORS for c in color]
 _MIN_INK = 0.002
 
 
+def resize(images: torch.Tensor, size: int) -> torch.Tensor:
+    """Images [B, C, H, W] -> [B, C, size, size] (bilinear, antialiased when shrinking);
+    unchanged when they already have that size."""
+    if images.shape[-2:] != (size, size):
+        images = F.interpolate(images, size=(size, size), mode="bilinear", antialias=True)
+    return images
+
+
+def _check_batch(images: torch.Tensor, channels: int, name: str) -> None:
+    if not isinstance(images, torch.Tensor):
+        raise TypeError(f"expected a {name} tensor, got {type(images).__name__}")
+    if images.ndim != 4 or images.shape[1] != channels or images.shape[0] == 0:
+        raise ValueError(f"{name} must be [B, {channels}, H, W], got {list(images.shape)}")
+
+
 def _check_seed(seed) -> None:
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+
+
+@dataclass
+class RenderOutput(BaseOutput):
+    """
+    Attributes:
+        images: [B, 3, R, R] float32 in [-1, 1].
+        masks: [B, R, R] region ids (int64, index into `s2fgan.constants.REGIONS`).
+    """
+
+    images: torch.Tensor
+    masks: torch.Tensor
 
 
 @dataclass
@@ -112,82 +141,133 @@ class SketchToFacePipeline(DiffusionPipeline):
         """Whether a seed gives a sketch's portrait its colours (the folder has a StyleBank)."""
         return getattr(self, "style_bank", None) is not None
 
-    def styled(self, ws: torch.Tensor, seed: int | None) -> torch.Tensor:
-        """ws with the colours (texture codes) of style `seed + b` for code b; unchanged when
-        seed is None or the pipeline has no StyleBank."""
+    @property
+    def resolution(self) -> int:
+        return self.generator.resolution
+
+    # ---- tensor-level operations: the PIL methods below, `s2fgan eval` and the StyleBank
+    # builder all run these, so that what the evaluation scores is what users get.
+
+    def fit(self, images: torch.Tensor) -> torch.Tensor:
+        """Images [B, C, H, W] at the pipeline's resolution, on its device and in its dtype."""
+        return resize(images, self.resolution).to(self.device, self.dtype)
+
+    @torch.no_grad()
+    def encode_sketch(self, sketch: torch.Tensor) -> torch.Tensor:
+        """Sketches [B, 1, H, W] in [0, 1] (white paper = 1, any size) -> codes ws
+        [B, num_ws, w_dim]. A sketch with (almost) no dark pixel is refused."""
+        _check_batch(sketch, 1, "sketch")
+        sketch = resize(sketch, self.resolution)
+        ink = (sketch < 0.8).float().mean((1, 2, 3))  # [B]
+        empty = torch.nonzero(ink < _MIN_INK).flatten().tolist()
+        if empty:
+            raise ValueError(
+                f"sketch {empty[0]} is empty: draw the face with dark strokes on white paper"
+            )
+        return self.sketch_encoder(sketch.to(self.device, self.dtype))
+
+    @torch.no_grad()
+    def encode_photo(self, photo: torch.Tensor) -> torch.Tensor:
+        """Photos [B, 3, H, W] in [-1, 1] (any size) -> codes ws [B, num_ws, w_dim] (GAN
+        inversion through the image encoder)."""
+        _check_batch(photo, 3, "photo")
+        return self.image_encoder(self.fit(photo))
+
+    @torch.no_grad()
+    def edit_ws(self, ws: torch.Tensor, attributes: Mapping[str, float] | None) -> torch.Tensor:
+        """Codes with the given attribute strengths ({name: strength in [-4, 4]}) set; the
+        other strengths keep their values."""
+        ws = ws.to(self.device, self.dtype)
+        if not attributes:
+            return ws
+        return self.attribute_mapper.edit(ws, dict(attributes))
+
+    @torch.no_grad()
+    def swap_ws(
+        self,
+        ws: torch.Tensor,
+        donor_ws: torch.Tensor,
+        regions: Sequence[str],
+        parts: Sequence[str] = PARTS,
+    ) -> torch.Tensor:
+        """Codes ws [B, num_ws, w_dim] with the given regions' shape and/or texture slots
+        taken from donor_ws (one code, or B codes).
+
+        Args:
+            ws: the codes to change.
+            donor_ws: [1 or B, num_ws, w_dim] the codes to take from.
+            regions: region names, see `s2fgan.constants.REGIONS`.
+            parts: "shape", "texture" or both.
+        """
+        if isinstance(regions, str):
+            regions = [regions]
+        if not regions:
+            raise ValueError("choose at least one region to swap")
+        slots = self.generator.layout.slots(list(regions), list(parts))
+        if donor_ws.shape[0] not in (1, ws.shape[0]):
+            raise ValueError(f"donor has {donor_ws.shape[0]} faces; give 1 or {ws.shape[0]}")
+        out = ws.to(self.device, self.dtype).clone()
+        out[:, slots] = donor_ws[:, slots].to(out).expand(out.shape[0], -1, -1)
+        return out
+
+    @torch.no_grad()
+    def style_ws(self, ws: torch.Tensor, seeds: Sequence[int]) -> torch.Tensor:
+        """Codes with the colours (texture slots) of style seeds[b] for code b; every region's
+        layout stays. Needs a StyleBank."""
+        if not self.has_styles:
+            raise ValueError("this pipeline has no style_bank: add one with `s2fgan styles`")
+        return self.style_bank.apply(ws.to(self.device, self.dtype), list(seeds))
+
+    @torch.no_grad()
+    def render(self, ws: torch.Tensor) -> RenderOutput:
+        """Codes ws [B, num_ws, w_dim] -> images [B, 3, R, R] in [-1, 1] (float32) and region
+        maps [B, R, R] (region ids), on the pipeline's device."""
+        out = self.generator(ws.to(self.device, self.dtype))
+        return RenderOutput(images=out.image.float().clamp(-1, 1), masks=out.segmentation.argmax(1))
+
+    # ---- PIL in, PIL out
+
+    def _styled(self, ws: torch.Tensor, seed: int | None) -> torch.Tensor:
+        """ws in style `seed + b` for code b; unchanged when seed is None or the pipeline has
+        no StyleBank (a seed then only names the result)."""
         if seed is None:
             return ws
         _check_seed(seed)
         if not self.has_styles:
             return ws
-        return self.style_bank.apply(ws, [int(seed) + b for b in range(ws.shape[0])])
+        return self.style_ws(ws, [int(seed) + b for b in range(ws.shape[0])])
 
-    @property
-    def resolution(self) -> int:
-        return self.generator.resolution
-
-    @property
-    def _dtype(self) -> torch.dtype:
-        return next(self.generator.parameters()).dtype
-
-    # ---- inputs
-
-    def _resize(self, x: torch.Tensor) -> torch.Tensor:
-        size = self.resolution
-        if x.shape[-2:] != (size, size):
-            x = F.interpolate(x, size=(size, size), mode="bilinear", antialias=True)
-        return x
-
-    def _sketch(self, sketch: ImageSource | Sequence[ImageSource]) -> torch.Tensor:
+    def _sketches(self, sketch: ImageSource | Sequence[ImageSource]) -> torch.Tensor:
         sketches = sketch if isinstance(sketch, list | tuple) else [sketch]
         if not sketches:
             raise ValueError("no sketch given")
-        tensors = []
-        for i, s in enumerate(sketches):
-            t = self._resize(sketch_to_tensor(s).unsqueeze(0))  # [1, 1, H, W]
-            if (t < 0.8).float().mean() < _MIN_INK:
-                raise ValueError(
-                    f"sketch {i} is empty: draw the face with dark strokes on white paper"
-                )
-            tensors.append(t)
-        return torch.cat(tensors).to(self.device, self._dtype)
+        size = self.resolution
+        return torch.cat([resize(sketch_to_tensor(s).unsqueeze(0), size) for s in sketches])
 
-    def _photo(self, photo: ImageSource | Sequence[ImageSource]) -> torch.Tensor:
+    def _photos(self, photo: ImageSource | Sequence[ImageSource]) -> torch.Tensor:
         photos = photo if isinstance(photo, list | tuple) else [photo]
         if not photos:
             raise ValueError("no photo given")
-        tensors = [self._resize(image_to_tensor(p).unsqueeze(0)) for p in photos]
-        return torch.cat(tensors).to(self.device, self._dtype)
-
-    # ---- outputs
+        size = self.resolution
+        return torch.cat([resize(image_to_tensor(p).unsqueeze(0), size) for p in photos])
 
     @torch.no_grad()
     def synthesize(self, ws: torch.Tensor, seed: int | None = None) -> FaceOutput:
         """Render codes ws [B, num_ws, w_dim] into a FaceOutput."""
-        out = self.generator(ws.to(self.device, self._dtype))
-        image = out.image.float().clamp(-1, 1)
-        pixels = ((image.permute(0, 2, 3, 1) + 1) * 127.5).round().byte().cpu().numpy()
-        regions = out.segmentation.argmax(1).byte().cpu().numpy()
+        rendered = self.render(ws)
         masks = []
-        for m in regions:
+        for m in rendered.masks.to(torch.uint8).cpu().numpy():
             mask = Image.fromarray(m, mode="P")
             mask.putpalette(_PALETTE)
             masks.append(mask)
-        strengths = self.attribute_mapper.strengths(ws.to(self.device, self._dtype)).float().cpu()
+        strengths = self.attribute_mapper.strengths(ws.to(self.device, self.dtype)).float().cpu()
         return FaceOutput(
-            images=[Image.fromarray(p) for p in pixels],
+            images=[Image.fromarray(p) for p in image_to_uint8(rendered.images)],
             masks=masks,
             ws=ws.detach(),
             attributes=[dict(zip(ATTRIBUTES, s.tolist(), strict=True)) for s in strengths],
             seed=seed,
         )
-
-    def _apply(self, ws: torch.Tensor, attributes: Mapping[str, float] | None) -> torch.Tensor:
-        if not attributes:
-            return ws
-        return self.attribute_mapper.edit(ws, dict(attributes))
-
-    # ---- the operations
 
     @torch.no_grad()
     def __call__(
@@ -205,8 +285,8 @@ class SketchToFacePipeline(DiffusionPipeline):
                 skin, clothes, background...; the layout stays the sketch's). None: the
                 sketch encoder's own colours, the same for every sketch.
         """
-        ws = self.styled(self.sketch_encoder(self._sketch(sketch)), seed)
-        return self.synthesize(self._apply(ws, attributes), seed=seed)
+        ws = self._styled(self.encode_sketch(self._sketches(sketch)), seed)
+        return self.synthesize(self.edit_ws(ws, attributes), seed=seed)
 
     @torch.no_grad()
     def restyle(self, result: FaceOutput, seed: int) -> FaceOutput:
@@ -214,7 +294,7 @@ class SketchToFacePipeline(DiffusionPipeline):
         stays). Needs a StyleBank."""
         if not self.has_styles:
             raise ValueError("this pipeline has no style_bank: add one with `s2fgan styles`")
-        return self.synthesize(self.styled(result.ws, seed), seed=seed)
+        return self.synthesize(self._styled(result.ws, seed), seed=seed)
 
     @torch.no_grad()
     def from_photo(
@@ -224,13 +304,13 @@ class SketchToFacePipeline(DiffusionPipeline):
         seed: int | None = None,
     ) -> FaceOutput:
         """Portraits from photos, through the image encoder (GAN inversion)."""
-        ws = self.image_encoder(self._photo(photo))
-        return self.synthesize(self._apply(ws, attributes), seed=seed)
+        ws = self.encode_photo(self._photos(photo))
+        return self.synthesize(self.edit_ws(ws, attributes), seed=seed)
 
     @torch.no_grad()
     def edit(self, result: FaceOutput, attributes: Mapping[str, float]) -> FaceOutput:
         """Set attribute strengths on a result's cached code (no re-encoding)."""
-        return self.synthesize(self._apply(result.ws, attributes), seed=result.seed)
+        return self.synthesize(self.edit_ws(result.ws, attributes), seed=result.seed)
 
     @torch.no_grad()
     def swap_regions(
@@ -248,15 +328,7 @@ class SketchToFacePipeline(DiffusionPipeline):
             regions: region names, see `s2fgan.constants.REGIONS`.
             parts: "shape", "texture" or both.
         """
-        if isinstance(regions, str):
-            regions = [regions]
-        if not regions:
-            raise ValueError("choose at least one region to swap")
-        slots = self.generator.layout.slots(list(regions), list(parts))
-        if donor.ws.shape[0] not in (1, result.ws.shape[0]):
-            raise ValueError(f"donor has {donor.ws.shape[0]} faces; give 1 or {result.ws.shape[0]}")
-        ws = result.ws.clone()
-        ws[:, slots] = donor.ws[:, slots].to(ws).expand(ws.shape[0], -1, -1)
+        ws = self.swap_ws(result.ws, donor.ws, regions, parts)
         return self.synthesize(ws, seed=result.seed)
 
     @torch.no_grad()
@@ -268,5 +340,5 @@ class SketchToFacePipeline(DiffusionPipeline):
         if self.has_styles:
             return self.synthesize(self.style_bank.faces([int(seed)]), seed=int(seed))
         z = self.mapping.sample_z(1, torch.Generator().manual_seed(int(seed)))
-        ws = self.mapping.truncate(self.mapping(z.to(self.device, self._dtype)), truncation)
+        ws = self.mapping.truncate(self.mapping(z.to(self.device, self.dtype)), truncation)
         return self.synthesize(ws, seed=int(seed))

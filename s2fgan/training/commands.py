@@ -86,8 +86,7 @@ def export_pipeline(final: Path, out: Path, styles: int = 256) -> Path:
     classes = SketchToFacePipeline.component_classes()
     parts = {name: cls.from_pretrained(final / name) for name, cls in classes.items()}
     if styles:
-        encoders = parts["sketch_encoder"], parts["image_encoder"]
-        parts["style_bank"] = build_style_bank(*encoders, size=styles)
+        parts["style_bank"] = build_style_bank(SketchToFacePipeline(**parts), size=styles)
     SketchToFacePipeline(**parts).save_pretrained(out)
     return out
 

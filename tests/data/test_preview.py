@@ -6,15 +6,13 @@ import torch
 
 from s2fgan.constants import ATTRIBUTE_INDEX, ATTRIBUTES, NUM_REGIONS, REGION_COLORS
 from s2fgan.data.batch import PortraitBatch
+from s2fgan.data.image_io import image_to_uint8, sketch_to_uint8, tensor_to_pil
 from s2fgan.data.preview import (
     GRID_BACKGROUND,
     attribute_labels,
     colorize_mask,
     grid_layout,
-    image_to_uint8,
     preview_grid,
-    sketch_to_uint8,
-    to_pil,
 )
 
 
@@ -48,12 +46,12 @@ def test_colorize_mask_rejects_unknown_ids(bad: int) -> None:
         colorize_mask(mask)
 
 
-def test_to_pil_maps_the_range_and_keeps_orientation() -> None:
+def test_tensor_to_pil_maps_the_range_and_keeps_orientation() -> None:
     image = torch.full((3, 2, 3), -1.0)  # H = 2, W = 3
     image[0, 0, 2] = 1.0  # top-right red
     image[1, 1, 0] = 0.0  # bottom-left half green
     image[2, 1, 1] = 1.7  # overshoot is clipped
-    picture = to_pil(image)
+    picture = tensor_to_pil(image)
     assert picture.mode == "RGB" and picture.size == (3, 2)
     pixels = np.asarray(picture)
     assert tuple(pixels[0, 2]) == (255, 0, 0)

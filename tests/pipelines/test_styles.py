@@ -77,9 +77,8 @@ def test_bank_checks_its_inputs():
 
 
 def test_styles_come_from_train_seeds_only(tiny_pipeline):
-    encoders = tiny_pipeline.sketch_encoder, tiny_pipeline.image_encoder
     with pytest.raises(ValueError, match="TRAIN seeds"):
-        build_style_bank(*encoders, size=4, first_seed=999_999_998, progress=False)
+        build_style_bank(tiny_pipeline, size=4, first_seed=999_999_998, progress=False)
 
 
 def test_add_style_bank_extends_a_saved_folder_and_loads_back(tiny_pipeline, tmp_path):
