@@ -1,1 +1,2 @@
-"""Evaluation: evaluator networks trained on the data engine, and the figures of DESIGN.md."""
+"""Evaluation: evaluator networks trained on the data engine, and the figures listed in
+docs/architecture.md."""

@@ -1,7 +1,7 @@
 """Score a face model on the held-out synthetic split with the evaluator networks.
 
-Every figure of DESIGN.md's Evaluation section, each with its sample count. Deterministic:
-the split is fixed by seed, evaluators run in eval mode, nothing random is drawn.
+Every figure of docs/architecture.md ("Evaluation figures"), each with its sample count.
+Deterministic: the split is fixed by seed, evaluators run in eval mode, nothing random is drawn.
 """
 
 from __future__ import annotations

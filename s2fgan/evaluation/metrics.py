@@ -1,4 +1,4 @@
-"""Pure metric functions behind the figures of `s2fgan eval` (names as in DESIGN.md)."""
+"""Pure metric functions behind the figures of `s2fgan eval` (names as in docs/architecture.md)."""
 
 from __future__ import annotations
 
