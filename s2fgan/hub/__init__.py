@@ -1,1 +1,2 @@
-"""Hugging Face Hub packaging: model cards, `s2fgan push`, loading by folder or repo id."""
+"""Hugging Face Hub packaging: model cards and `s2fgan push` (pipelines load through
+`s2fgan.pipelines.loading`)."""

@@ -1,7 +1,9 @@
-"""Inference pipelines: PIL in, PIL out.
+"""Inference pipelines: PIL in, PIL out, over a tensor-level API; `loading.load_pipeline`
+loads one from a folder or a Hub repo id.
 
-The pipeline is imported on first use, so that `s2fgan.pipelines.commands` (and with it
-`s2fgan --version` / `--help`) loads without torch and diffusers.
+The pipeline is imported on first use, so that `s2fgan.pipelines.commands` and
+`s2fgan.pipelines.loading` (and with them `s2fgan --version` / `--help`) load without torch and
+diffusers.
 """
 
 __all__ = ["FaceOutput", "SketchToFacePipeline"]
