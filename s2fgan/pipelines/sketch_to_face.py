@@ -164,7 +164,7 @@ class SketchToFacePipeline(DiffusionPipeline):
             raise ValueError(
                 f"sketch {empty[0]} is empty: draw the face with dark strokes on white paper"
             )
-        return self.sketch_encoder(sketch.to(self.device, self.dtype))
+        return self.sketch_encoder(self.fit(sketch))
 
     @torch.no_grad()
     def encode_photo(self, photo: torch.Tensor) -> torch.Tensor:
