@@ -20,8 +20,21 @@ from torch.utils.data import Dataset
 
 from s2fgan.constants import ATTRIBUTES
 from s2fgan.data.batch import PortraitBatch
-from s2fgan.data.painter import render as _render
-from s2fgan.data.portrait_factors import draw
+from s2fgan.data.heldout_sketch import heldout_sketch
+from s2fgan.data.painter import drawn_sketch, paint, photo
+from s2fgan.data.portrait_factors import PortraitDraws, draw
+from s2fgan.data.sketch_styles import (
+    HELDOUT_STYLE,
+    SKETCH_STYLES,
+    apply_framing,
+    naive_sketch,
+    parse_framing,
+    parse_sketch_style,
+    pick_styles,
+)
+
+# Style names whose batches carry no "sketch_style" factor, as before styles could be mixed.
+_PLAIN_STYLES = ("drawn", "xdog", "mixed")
 
 # Regions whose pixels an attribute may change (in either of the two renders of a flip).
 ATTRIBUTE_REGIONS: dict[str, tuple[str, ...]] = {
@@ -40,17 +53,20 @@ ATTRIBUTE_REGIONS: dict[str, tuple[str, ...]] = {
 }
 assert set(ATTRIBUTE_REGIONS) == set(ATTRIBUTES)
 
-SKETCH_STYLES = ("drawn", "xdog", "mixed")
-
 
 class SyntheticPortraits(Dataset):
     """Procedural portraits with masks, sketches and attributes, deterministic by seed.
 
     Args:
         resolution: output size in pixels, 64 to 512.
-        sketch_style: "drawn" (hand-drawn-looking strokes from the scene's shapes), "xdog"
-            (`photo_to_sketch` of the rendered portrait, as for uploaded photos) or "mixed"
-            (xdog for about 30% of the portraits, decided by the seed).
+        sketch_style: how the sketch is drawn (see `s2fgan.data.sketch_styles`): a style name
+            ("drawn", "xdog", "outline", "mouse", "marker", "sparse", or "heldout", the style
+            kept for evaluation), a named mix ("mixed": xdog for about 30% of the portraits,
+            drawn for the rest; "all": every training style alike), or {style: weight}. In a
+            mix each seed's own draw picks its style.
+        framing: False (the default framing), True (head scaled 0.7x to 1.6x and moved on the
+            page, per seed) or a (low, high) scale range. The head is painted at its new
+            place, so image, mask and sketch move together.
         length: number of items when used as a `torch.utils.data.Dataset`.
         seed_offset: item i of the dataset is the portrait of seed `seed_offset + i`.
         compile: render through `torch.compile` (about 2.5x faster on CPU after a one-off
@@ -68,7 +84,8 @@ class SyntheticPortraits(Dataset):
     def __init__(
         self,
         resolution: int = 128,
-        sketch_style: str = "drawn",
+        sketch_style: str | Mapping[str, float] = "drawn",
+        framing: bool | tuple[float, float] = False,
         length: int = 100_000,
         seed_offset: int = 0,
         compile: bool = False,
@@ -76,16 +93,17 @@ class SyntheticPortraits(Dataset):
     ) -> None:
         if not isinstance(resolution, int) or not 64 <= resolution <= 512:
             raise ValueError(f"resolution must be an integer from 64 to 512, got {resolution!r}")
-        if sketch_style not in SKETCH_STYLES:
-            raise ValueError(f"sketch_style must be one of {SKETCH_STYLES}, got {sketch_style!r}")
+        self._mix = parse_sketch_style(sketch_style)
+        self._framing = parse_framing(framing)
         if length < 1 or seed_offset < 0:
             raise ValueError("length must be positive and seed_offset non-negative")
         self.resolution = resolution
         self.sketch_style = sketch_style
+        self.framing = framing
         self.length = length
         self.seed_offset = seed_offset
         self.chunk_size = chunk_size
-        self._render = torch.compile(_render, dynamic=False) if compile else None
+        self._compiled = torch.compile(_render, dynamic=False) if compile else None
 
     def __len__(self) -> int:
         return self.length
@@ -121,35 +139,78 @@ class SyntheticPortraits(Dataset):
             [0,1], attributes [N,12] in {-1,+1}, factors {name: [N]} and seeds [N].
         """
         draws = draw(seeds, attributes)
-        if self._render is None:
-            image, mask, sketch = _render(draws, self.resolution)
+        if self._framing is not None:
+            draws = apply_framing(draws, self._framing)
+        pick = pick_styles(self._mix, draws.factors["sketch_kind"])
+        styles = [(i, name) for i, (name, _) in enumerate(self._mix) if (pick == i).any()]
+        if len(styles) == 1:
+            image, mask, sketch = self._render_style(draws, styles[0][1])
         else:
-            image, mask, sketch = self._render_compiled(draws.seeds, draws.attributes)
-        if self.sketch_style != "drawn":
-            from s2fgan.data.photo_to_sketch import photo_to_sketch
-
-            xdog = photo_to_sketch(image)
-            if self.sketch_style == "xdog":
-                sketch = xdog
-            else:
-                use = (draws.factors["sketch_kind"] < 0.3).view(-1, 1, 1, 1)
-                sketch = torch.where(use, xdog, sketch)
+            n, size = pick.numel(), self.resolution
+            image = torch.empty(n, 3, size, size)
+            mask = torch.empty(n, size, size, dtype=torch.int64)
+            sketch = torch.empty(n, 1, size, size)
+            for i, name in styles:
+                index = (pick == i).nonzero().flatten()
+                part = self._render_style(_subset(draws, index), name)
+                image[index], mask[index], sketch[index] = part
+        factors = dict(draws.factors)
+        if not (isinstance(self.sketch_style, str) and self.sketch_style in _PLAIN_STYLES):
+            names = torch.tensor([SKETCH_STYLES.index(name) for name, _ in self._mix])
+            factors["sketch_style"] = names[pick]  # index into SKETCH_STYLES
         return PortraitBatch(
             image=image,
             mask=mask,
             sketch=sketch,
             attributes=draws.attributes,
-            factors=draws.factors,
+            factors=factors,
             seeds=draws.seeds,
         )
 
-    def _render_compiled(self, seeds: torch.Tensor, attributes: torch.Tensor):
-        n, k = seeds.numel(), self.chunk_size
+    def _render_style(self, draws: PortraitDraws, style: str):
+        if self._compiled is None:
+            image, mask, sketch = _render(draws, self.resolution, style)
+        else:
+            image, mask, sketch = self._render_compiled(draws, style)
+        if style == "xdog":
+            from s2fgan.data.photo_to_sketch import photo_to_sketch
+
+            sketch = photo_to_sketch(image)
+        return image, mask, sketch
+
+    def _render_compiled(self, draws: PortraitDraws, style: str):
+        n, k = draws.seeds.numel(), self.chunk_size
         pad = (-n) % k
-        seeds = torch.cat([seeds, seeds[-1:].expand(pad)])
-        attributes = torch.cat([attributes, attributes[-1:].expand(pad, -1)])
+        index = torch.cat([torch.arange(n), torch.full((pad,), n - 1)])
         parts = [
-            self._render(draw(seeds[i : i + k], attributes[i : i + k]), self.resolution)
+            self._compiled(_subset(draws, index[i : i + k]), self.resolution, style)
             for i in range(0, n + pad, k)
         ]
         return tuple(torch.cat(p)[:n] for p in zip(*parts, strict=True))
+
+
+def _subset(draws: PortraitDraws, index: torch.Tensor) -> PortraitDraws:
+    """The draws of the portraits at `index` [M] (rendering is independent of the batch)."""
+    return PortraitDraws(
+        factors={k: v[index] for k, v in draws.factors.items()},
+        attributes=draws.attributes[index],
+        noise={k: v[index] for k, v in draws.noise.items()},
+        seeds=draws.seeds[index],
+        style={k: v[index] for k, v in draws.style.items()},
+    )
+
+
+def _render(
+    draws: PortraitDraws, size: int, style: str
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Image [N, 3, H, W], mask [N, H, W] and the sketch [N, 1, H, W] of one style; for "xdog"
+    the drawn sketch, which the caller replaces (XDoG needs the finished image)."""
+    frame = paint(draws, size)
+    image, mask = photo(frame), frame.canvas.label
+    if style == HELDOUT_STYLE:
+        sketch = heldout_sketch(mask, draws.style)
+    elif style in ("drawn", "xdog"):
+        sketch = drawn_sketch(frame)
+    else:
+        sketch = naive_sketch(frame, draws, style)
+    return image, mask, sketch
