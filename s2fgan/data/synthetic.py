@@ -5,9 +5,11 @@ each portrait is a stack of anti-aliased signed-distance shapes (background, hai
 cloth, ears, face, nose, mouth, eyes, brows, hat, eyeglasses, earrings) in a head frame that
 is shifted, scaled and rotated, shaded from a height field under a random light, with
 value-noise textures (hair strands, skin, fabric, background). Alongside the photo-like
-image it returns the 13-region mask (SemanticStyleGAN's classes), a hand-drawn-looking
-sketch (contours and interior strokes with varying width, wobble and gaps) and the 12
-S2FGAN attributes. Each attribute changes the portrait only inside the regions listed in
+image it returns the 13-region mask (SemanticStyleGAN's classes), a sketch in one of several
+drawing styles (`s2fgan.data.sketch_styles`; by default hand-drawn-looking contours and
+interior strokes with varying width, wobble and gaps) and the 12 S2FGAN attributes. The
+painter itself (one function per part over a shared frame) is `s2fgan.data.painter`.
+Each attribute changes the portrait only inside the regions listed in
 `ATTRIBUTE_REGIONS`, so flipping one attribute of a seed gives a clean counterfactual.
 """
 
@@ -168,10 +170,12 @@ class SyntheticPortraits(Dataset):
         )
 
     def _render_style(self, draws: PortraitDraws, style: str):
+        # XDoG replaces the drawn sketch below: one compiled graph serves both.
+        painted = "drawn" if style == "xdog" else style
         if self._compiled is None:
-            image, mask, sketch = _render(draws, self.resolution, style)
+            image, mask, sketch = _render(draws, self.resolution, painted)
         else:
-            image, mask, sketch = self._render_compiled(draws, style)
+            image, mask, sketch = self._render_compiled(draws, painted)
         if style == "xdog":
             from s2fgan.data.photo_to_sketch import photo_to_sketch
 
