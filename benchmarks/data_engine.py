@@ -1,9 +1,10 @@
-"""Rendering speed of SyntheticPortraits, eager and compiled, measured in one run.
+"""Rendering speed of SyntheticPortraits, eager and compiled, or per sketch style.
 
-The machine is shared and noisy, so both modes are timed in interleaved rounds and the
+The machine is shared and noisy, so the engines are timed in interleaved rounds and the
 median round is reported, with the compiled/eager ratio.
 
     python benchmarks/data_engine.py --resolution 128 --batch 32 --rounds 5
+    python benchmarks/data_engine.py --styles all --framing   # eager, one engine per style
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 import torch
 
 from s2fgan.data import SyntheticPortraits
+from s2fgan.data.sketch_styles import SKETCH_STYLES
 
 
 def main() -> None:
@@ -24,10 +26,21 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=4, help="render calls per round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-compile", action="store_true", help="time eager mode only")
+    parser.add_argument(
+        "--styles", default="", help="comma-separated sketch styles, or 'all', to time eagerly"
+    )
+    parser.add_argument("--framing", action="store_true", help="with --styles: framing on")
     args = parser.parse_args()
 
-    engines = {"eager": SyntheticPortraits(args.resolution)}
-    if not args.no_compile:
+    if args.styles:
+        names = SKETCH_STYLES if args.styles == "all" else args.styles.split(",")
+        engines = {
+            name: SyntheticPortraits(args.resolution, sketch_style=name, framing=args.framing)
+            for name in names
+        }
+    else:
+        engines = {"eager": SyntheticPortraits(args.resolution)}
+    if not args.no_compile and not args.styles:
         engines["compiled"] = SyntheticPortraits(
             args.resolution, compile=True, chunk_size=args.batch
         )
@@ -50,7 +63,7 @@ def main() -> None:
         f"\nSyntheticPortraits at {args.resolution}x{args.resolution}, batch {args.batch}, "
         f"{torch.get_num_threads()} threads, median of {args.rounds} rounds"
     )
-    print(f"{'mode':10s} {'portraits/s':>12s} {'ms/portrait':>12s}")
+    print(f"{'engine':10s} {'portraits/s':>12s} {'ms/portrait':>12s}")
     medians = {name: statistics.median(r) for name, r in rates.items()}
     for name, rate in medians.items():
         print(f"{name:10s} {rate:12.1f} {1000 / rate:12.2f}")

@@ -69,11 +69,13 @@ def _add_engine_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _engine(resolution: int):
+def _engine(resolution: int, sketch_style: str = "drawn", framing: bool = False):
     from s2fgan.data import SyntheticPortraits
 
     try:
-        return SyntheticPortraits(resolution=resolution)
+        return SyntheticPortraits(
+            resolution=resolution, sketch_style=_sketch_style(sketch_style), framing=framing
+        )
     except ValueError as error:
         raise UserError(str(error)) from None
 
@@ -81,11 +83,34 @@ def _engine(resolution: int):
 # ---- s2fgan data preview
 
 
+def _sketch_style(text: str) -> str | dict[str, float]:
+    """'outline' -> 'outline'; 'drawn=0.3,mouse=0.7' -> {'drawn': 0.3, 'mouse': 0.7}."""
+    if "=" not in text:
+        return text
+    weights = {}
+    for item in text.split(","):
+        name, _, weight = item.partition("=")
+        try:
+            weights[name.strip()] = float(weight)
+        except ValueError:
+            raise UserError(f"--sketch-style weight of {name.strip()!r} is not a number") from None
+    return weights
+
+
 def _data_preview_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--n", type=_positive_int, default=16, help="portraits (default: 16)")
     parser.add_argument("--out", type=Path, required=True, help="PNG file to write")
     parser.add_argument(
         "--columns", type=_positive_int, default=4, help="cells per row (default: 4)"
+    )
+    parser.add_argument(
+        "--sketch-style",
+        default="drawn",
+        help="drawing style: drawn, xdog, outline, mouse, marker, sparse, heldout, mixed, all, "
+        "or weights such as drawn=0.3,mouse=0.7 (default: drawn)",
+    )
+    parser.add_argument(
+        "--framing", action="store_true", help="scale and move each head on the page"
     )
     _add_engine_arguments(parser)
 
@@ -98,7 +123,7 @@ def data_preview(args: argparse.Namespace) -> int:
         raise UserError(f"--out must be a .png file, got {str(args.out)!r}")
     if args.out.is_dir():
         raise UserError(f"--out {args.out} is a folder; give a .png file name")
-    engine = _engine(args.resolution)
+    engine = _engine(args.resolution, args.sketch_style, args.framing)
     seeds = range(args.seed, args.seed + args.n)
     batch = render_chunked(engine, seeds, batch_size=64, progress=args.n > 64)
     grid = preview_grid(batch, columns=args.columns)

@@ -29,6 +29,7 @@ class Canvas:
         self.gloss = torch.zeros(n, size, size)
         self.label = torch.zeros(n, size, size, dtype=torch.int64)
         self._layers: list[tuple[torch.Tensor | None, torch.Tensor | None]] = []
+        self._parts: list[str | None] = []
 
     def paint(
         self,
@@ -40,6 +41,7 @@ class Canvas:
         ink: torch.Tensor | None = None,
         label_alpha: torch.Tensor | None = None,
         occludes: bool = True,
+        part: str | None = None,
     ) -> None:
         """Paint one layer over what is there.
 
@@ -52,6 +54,7 @@ class Canvas:
             ink: [N, H, W] sketch ink of this layer in [0, 1] (1 = black stroke).
             label_alpha: [N, H, W] coverage used for the label instead of alpha.
             occludes: whether this layer hides the sketch ink of the layers behind it.
+            part: name of the facial part this layer belongs to, for `visibility`.
         """
         if color is not None:
             self.albedo.add_(alpha.unsqueeze(1) * (color - self.albedo))
@@ -63,6 +66,7 @@ class Canvas:
             cover = alpha if label_alpha is None else label_alpha
             self.label.masked_fill_(cover >= 0.5, region)
         self._layers.append((alpha if occludes else None, ink))
+        self._parts.append(part)
 
     def sketch_ink(self) -> torch.Tensor:
         """[N, H, W] ink in [0, 1] of every visible stroke (1 = black)."""
@@ -74,6 +78,21 @@ class Canvas:
             if alpha is not None:
                 visible = visible * (1 - alpha)
         return 1 - paper
+
+    def visibility(self) -> dict[str, torch.Tensor]:
+        """part -> [N, H, W] share of that part's last layer not hidden by layers in front.
+
+        Sketch styles that draw a part's shapes themselves use it to leave out what the
+        viewer cannot see, as `sketch_ink` does for the layers' own ink.
+        """
+        out: dict[str, torch.Tensor] = {}
+        visible = torch.ones_like(self.height)
+        for (alpha, _), part in zip(reversed(self._layers), reversed(self._parts), strict=True):
+            if part is not None and part not in out:
+                out[part] = visible
+            if alpha is not None:
+                visible = visible * (1 - alpha)
+        return out
 
     def shade(
         self,

@@ -10,7 +10,7 @@ a portrait does not depend on the batch it is rendered in or on the resolution.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 
@@ -77,6 +77,28 @@ NOISE_SHAPES: dict[str, tuple[int, int, int]] = {
     "fine": (4, 40, 40),
 }
 
+# Draws of the sketch styles and the framing, uniform in [0, 1): they come after everything
+# above in each seed's stream, so adding them changed no portrait.
+STYLE_FACTOR_NAMES: tuple[str, ...] = (
+    "frame_scale",  # head size on the page
+    "frame_x",  # head position on the page
+    "frame_y",
+    "pen_width",
+    "pen_darkness",
+    "eye_kind",  # circles, almonds or dots
+    "nose_kind",  # a line, an L, two dots or the lower outline
+    "mouth_kind",
+    "hair_kind",  # outline or a single arc
+    "ears_drawn",
+    "neck_drawn",
+    "shoulders_drawn",
+    "drop_part",  # sparse drawings: which parts are left out
+    "drop_side",
+    "gap_angle",  # sparse drawings: where the face outline stays open
+    "lattice",  # polyline drawings: orientation and phase of the segment lattice
+)
+STYLE_NOISE_SHAPE = (4, 16, 16)  # hand tremor and pen pressure
+
 # Prior probability that an attribute is +1. Beard (No_Beard = -1) and Mustache depend on
 # the drawn sex, Bangs too; overriding Male later does not redraw them.
 _PRIOR = {
@@ -101,12 +123,15 @@ class PortraitDraws:
         attributes: [N, 12] in {-1, +1} after overrides.
         noise: name -> [N, C, S, S] uniform lattices in [0, 1).
         seeds: [N] int64.
+        style: STYLE_FACTOR_NAMES -> [N] uniforms, and "stroke_noise" [N, 4, 16, 16]: the
+            draws of the sketch styles and the framing (the portrait itself ignores them).
     """
 
     factors: dict[str, torch.Tensor]
     attributes: torch.Tensor
     noise: dict[str, torch.Tensor]
     seeds: torch.Tensor
+    style: dict[str, torch.Tensor] = field(default_factory=dict)
 
 
 def _as_seeds(seeds: Sequence[int] | torch.Tensor) -> torch.Tensor:
@@ -174,12 +199,15 @@ def draw(
     num_factors = len(FACTOR_RANGES)
     uniforms, attr_uniforms = [], []
     lattices: dict[str, list[torch.Tensor]] = {k: [] for k in NOISE_SHAPES}
+    style_uniforms, stroke_noise = [], []
     for seed in seeds.tolist():
         g = torch.Generator().manual_seed(seed)
         uniforms.append(torch.rand(num_factors, generator=g))
         attr_uniforms.append(torch.rand(NUM_ATTRIBUTES, generator=g))
         for name, shape in NOISE_SHAPES.items():
             lattices[name].append(torch.rand(shape, generator=g))
+        style_uniforms.append(torch.rand(len(STYLE_FACTOR_NAMES), generator=g))
+        stroke_noise.append(torch.rand(STYLE_NOISE_SHAPE, generator=g))
     u = torch.stack(uniforms)
     low = torch.tensor([lo for _, lo, _ in FACTOR_RANGES])
     high = torch.tensor([hi for _, _, hi in FACTOR_RANGES])
@@ -188,4 +216,7 @@ def draw(
     drawn = _draw_attributes(torch.stack(attr_uniforms))
     attrs = torch.where(overrides != 0, overrides, drawn)
     noise = {name: torch.stack(v) for name, v in lattices.items()}
-    return PortraitDraws(factors=factors, attributes=attrs, noise=noise, seeds=seeds)
+    su = torch.stack(style_uniforms)
+    style = {name: su[:, i] for i, name in enumerate(STYLE_FACTOR_NAMES)}
+    style["stroke_noise"] = torch.stack(stroke_noise)
+    return PortraitDraws(factors=factors, attributes=attrs, noise=noise, seeds=seeds, style=style)
