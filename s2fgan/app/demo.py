@@ -78,6 +78,14 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
                     elem_id="result",
                     buttons=["fullscreen"],
                 )
+                received = gr.Image(
+                    label="The sketch as the model saw it (cleaned and framed)",
+                    type="pil",
+                    interactive=False,
+                    format="png",
+                    height=110,
+                    elem_id="received",
+                )
                 with gr.Row(visible=styles):
                     style = gr.Number(
                         label="Colour seed (blank: the sketch's own colours)",
@@ -149,20 +157,20 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
         rendered = [result, session, download, *sliders]
         generate.click(
             h.from_canvas, [canvas, session, *overlays, style], rendered, api_name="draw"
-        )
+        ).then(h.received_sketch, [session], [received], api_name=False)
         # .change, not .upload: clicking an example fills the component without an upload.
         sketch_file.change(
             lambda path, *rest: h.from_sketch_file(path, *rest) if path else gr.skip(),
             [sketch_file, session, *overlays, style],
             rendered,
             api_name="sketch",
-        )
+        ).then(h.received_sketch, [session], [received], api_name=False)
         photo_file.upload(
             h.from_photo_file,
             [photo_file, session, *overlays, style],
             [photo_sketch, *rendered],
             api_name="photo",
-        )
+        ).then(h.received_sketch, [session], [received], api_name=False)
         for slider in sliders:
             slider.release(
                 h.edit,

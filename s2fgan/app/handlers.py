@@ -161,9 +161,16 @@ class Handlers:
             face = self._encode_sketch(sketch, style)
         except ValueError as error:
             raise _user_error(error) from None
-        session = self._start(face, sketch, source, session)
+        # the overlay and the small view show the sketch as the encoder received it
+        # (normalised and framed), which is what the portrait's layout follows
+        received = face.sketches[0] if face.sketches else sketch
+        session = self._start(face, received, source, session)
         session.style = style
         return sketch, self._rendered(session, show_mask, show_sketch)
+
+    def received_sketch(self, session: Session | None) -> Image.Image | None:
+        """The sketch of the session's face as the model received it (None: no face yet)."""
+        return None if session is None else session.sketch
 
     def from_canvas(self, canvas, session, show_mask=False, show_sketch=False, style=None):
         """Draw tab: the canvas drawing -> portrait."""

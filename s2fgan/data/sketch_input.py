@@ -44,7 +44,7 @@ STROKE_LEVEL = 0.78
 FILLED_WIDTH = 0.06
 MAX_FILLED_SHARE = 0.08
 
-NO_STROKES = "sketch has no strokes: draw the face with dark lines on light paper"
+NO_STROKES = "sketch is empty (no strokes): draw the face with dark lines on light paper"
 MOSTLY_INK = (
     "sketch is mostly ink ({share:.0%} of the page is dark): draw the face with lines on light "
     "paper, not filled areas"
@@ -186,7 +186,7 @@ def prepare_sketch(
         [1, 1, size, size] float32 in [0, 1], white paper = 1.
 
     Raises:
-        ValueError: NO_STROKES ("sketch has no strokes: ...") for a blank page, MOSTLY_INK
+        ValueError: NO_STROKES ("sketch is empty (no strokes): ...") for a blank page, MOSTLY_INK
             ("sketch is mostly ink (N% of the page is dark): ...") for a black or filled page;
             a bad size or tensor.
         TypeError: an input of another kind.

@@ -21,7 +21,14 @@ from diffusers.utils import BaseOutput
 from PIL import Image
 
 from s2fgan.constants import ATTRIBUTES, REGION_COLORS
-from s2fgan.data.image_io import ImageSource, image_to_tensor, image_to_uint8, sketch_to_tensor
+from s2fgan.data.image_io import (
+    ImageSource,
+    image_to_tensor,
+    image_to_uint8,
+    sketch_to_pil,
+    sketch_to_tensor,
+)
+from s2fgan.data.sketch_input import prepare_sketch
 from s2fgan.models.attribute_mapper import AttributeMapper
 from s2fgan.models.encoders import ImageEncoder, SketchEncoder
 from s2fgan.models.latent_layout import PARTS
@@ -76,6 +83,8 @@ class FaceOutput(BaseOutput):
         ws: [B, num_ws, w_dim] the code of each portrait (feed it back to edit / swap).
         attributes: per portrait, the strength of each of the 12 attributes in its code.
         seed: the seed of a random face, else None.
+        sketches: the sketches as the sketch encoder received them (normalised and framed,
+            grey "L"), for portraits made from sketches; else None.
     """
 
     images: list[Image.Image]
@@ -83,6 +92,7 @@ class FaceOutput(BaseOutput):
     ws: torch.Tensor
     attributes: list[dict[str, float]]
     seed: int | None = None
+    sketches: list[Image.Image] | None = None
 
 
 class SketchToFacePipeline(DiffusionPipeline):
@@ -237,11 +247,15 @@ class SketchToFacePipeline(DiffusionPipeline):
             return ws
         return self.style_ws(ws, [int(seed) + b for b in range(ws.shape[0])])
 
-    def _sketches(self, sketch: ImageSource | Sequence[ImageSource]) -> torch.Tensor:
+    def _sketches(
+        self, sketch: ImageSource | Sequence[ImageSource], prepare: bool = True
+    ) -> torch.Tensor:
         sketches = sketch if isinstance(sketch, list | tuple) else [sketch]
         if not sketches:
             raise ValueError("no sketch given")
         size = self.resolution
+        if prepare:
+            return torch.cat([prepare_sketch(s, size) for s in sketches])
         return torch.cat([resize(sketch_to_tensor(s).unsqueeze(0), size) for s in sketches])
 
     def _photos(self, photo: ImageSource | Sequence[ImageSource]) -> torch.Tensor:
@@ -275,18 +289,35 @@ class SketchToFacePipeline(DiffusionPipeline):
         sketch: ImageSource | Sequence[ImageSource],
         attributes: Mapping[str, float] | None = None,
         seed: int | None = None,
+        prepare: bool = True,
     ) -> FaceOutput:
         """Portraits from sketches (PIL of any size and mode, paths or arrays).
 
+        By default a sketch is prepared as `s2fgan.data.sketch_input.prepare_sketch` does:
+        transparency becomes white paper, an inverted (light on dark) drawing is turned
+        around, grey or unevenly lit paper is flattened to white and pencil-grey strokes are
+        stretched to black, and the drawing's ink is scaled and moved into the place where
+        the training sketches draw a head, so a small face in one corner of the page is
+        drawn as a whole portrait. `out.sketches` shows what the encoder received.
+
         Args:
-            sketch: one sketch or a list (dark strokes on white paper).
+            sketch: one sketch or a list (dark strokes on light paper, or light on dark).
             attributes: {name: strength in [-4, 4]} applied to every portrait.
             seed: the colours: portrait b takes style `seed + b` of the StyleBank (hair,
                 skin, clothes, background...; the layout stays the sketch's). None: the
                 sketch encoder's own colours, the same for every sketch.
+            prepare: False takes the sketch as it is (only resized), for sketches that are
+                already clean and framed like the training data.
+
+        Raises:
+            ValueError: a sketch with no strokes, or one that is mostly ink (a black or
+                filled page).
         """
-        ws = self._styled(self.encode_sketch(self._sketches(sketch)), seed)
-        return self.synthesize(self.edit_ws(ws, attributes), seed=seed)
+        sketches = self._sketches(sketch, prepare)
+        ws = self._styled(self.encode_sketch(sketches), seed)
+        out = self.synthesize(self.edit_ws(ws, attributes), seed=seed)
+        out.sketches = [sketch_to_pil(s) for s in sketches]
+        return out
 
     @torch.no_grad()
     def restyle(self, result: FaceOutput, seed: int) -> FaceOutput:

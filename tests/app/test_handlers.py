@@ -50,12 +50,26 @@ def test_canvas_gives_portrait_sliders_and_a_labelled_png(drawn):
     assert meta["source"] == "canvas" and set(meta["attributes"]) == set(ATTRIBUTES)
 
 
+def test_the_sketch_as_received_is_framed_and_shown(h):
+    small = Image.new("RGBA", (600, 600), (0, 0, 0, 0))
+    small.paste(strokes(), (0, 0))  # the drawing fills only the top-left third of the canvas
+    _, session, *_ = h.from_canvas({"composite": small}, None)
+    received = h.received_sketch(session)
+    assert received is session.face.sketches[0] and received.mode == "L"
+    ys, xs = np.nonzero(np.asarray(received) < 128)
+    side = received.size[0]
+    assert (ys.max() - ys.min()) / side > 0.5  # scaled up from a third of the page
+    assert abs((xs.max() + xs.min()) / 2 / side - 0.5) < 0.05  # and centred
+    assert h.received_sketch(None) is None
+
+
 @pytest.mark.parametrize(
     "canvas, message",
     [
         (None, "canvas is empty"),
         ({"background": None, "layers": [], "composite": None}, "canvas is empty"),
-        ({"composite": Image.new("RGBA", (200, 200), (0, 0, 0, 0))}, "empty"),
+        ({"composite": Image.new("RGBA", (200, 200), (0, 0, 0, 0))}, "no strokes"),
+        ({"composite": Image.new("RGB", (200, 200), "black")}, "mostly ink"),
     ],
 )
 def test_empty_canvas_is_a_clear_error(h, canvas, message):

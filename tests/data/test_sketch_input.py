@@ -113,8 +113,8 @@ def test_transparent_canvas_is_white_paper(sketches):
     ("page", "message"),
     [
         (torch.zeros(64, 64), "sketch is mostly ink \\(100% of the page is dark\\)"),
-        (torch.ones(64, 64), "sketch has no strokes"),
-        (torch.full((64, 64), 0.75), "sketch has no strokes"),
+        (torch.ones(64, 64), "sketch is empty \\(no strokes\\)"),
+        (torch.full((64, 64), 0.75), "sketch is empty \\(no strokes\\)"),
         (torch.cat([torch.zeros(64, 40), torch.ones(64, 24)], 1), "sketch is mostly ink"),
     ],
 )
@@ -126,7 +126,7 @@ def test_blank_or_filled_pages_are_refused(page, message):
 def test_noisy_blank_paper_has_no_strokes():
     g = torch.Generator().manual_seed(0)
     page = (0.8 + 0.03 * torch.randn(64, 64, generator=g)).clamp(0, 1)
-    with pytest.raises(ValueError, match="sketch has no strokes"):
+    with pytest.raises(ValueError, match="sketch is empty \\(no strokes\\)"):
         prepare_sketch(page, 64)
 
 

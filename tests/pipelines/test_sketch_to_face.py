@@ -36,7 +36,9 @@ def test_batch_of_sketches(tiny_pipeline):
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda p: p(sketch=Image.new("L", (64, 64), 255)), "empty"),
+        (lambda p: p(sketch=Image.new("L", (64, 64), 255)), "no strokes"),
+        (lambda p: p(sketch=Image.new("L", (64, 64), 0)), "mostly ink"),
+        (lambda p: p(sketch=Image.new("L", (64, 64), 255), prepare=False), "empty"),
         (lambda p: p(sketch=_sketch(), attributes={"Smile": 1.0}), "unknown"),
         (lambda p: p(sketch=_sketch(), attributes={"Smiling": 5.0}), "Smiling"),
         (lambda p: p(sketch=[]), "no sketch"),
@@ -45,6 +47,40 @@ def test_batch_of_sketches(tiny_pipeline):
 def test_bad_input_gets_a_clear_error(tiny_pipeline, call, message):
     with pytest.raises(ValueError, match=message):
         call(tiny_pipeline)
+
+
+def _ink_box(sketch: Image.Image) -> tuple[float, float, float, float]:
+    ys, xs = np.nonzero(np.asarray(sketch) < 128)
+    side = sketch.size[0]
+    return xs.min() / side, ys.min() / side, (xs.max() + 1) / side, (ys.max() + 1) / side
+
+
+def _corner_face(paper: int = 255, ink: int = 0) -> Image.Image:
+    """A small oval face with dot eyes in the top-left corner of a 400 px page."""
+    yy, xx = np.mgrid[:400, :400]
+    r = np.hypot((xx - 70) / 40, (yy - 80) / 55)
+    array = np.where(np.abs(r - 1) < 0.06, ink, paper).astype(np.uint8)
+    for cx in (55, 85):
+        array[(np.hypot(xx - cx, yy - 70) < 4)] = ink
+    return Image.fromarray(array)
+
+
+def test_a_drawing_in_a_corner_is_framed(tiny_pipeline):
+    from s2fgan.data.sketch_input import INK_CENTER, INK_HEIGHT
+
+    out = tiny_pipeline(sketch=_corner_face(paper=200, ink=90))  # grey paper, pencil strokes
+    left, top, right, bottom = _ink_box(out.sketches[0])
+    assert abs(bottom - top - INK_HEIGHT) < 0.06
+    assert abs((left + right) / 2 - INK_CENTER[0]) < 0.04
+    assert abs((top + bottom) / 2 - INK_CENTER[1]) < 0.04
+    raw = tiny_pipeline(sketch=_corner_face(paper=200, ink=90), prepare=False)
+    assert not torch.equal(raw.ws, out.ws)
+
+
+def test_an_inverted_drawing_gives_the_same_portrait(tiny_pipeline):
+    normal = tiny_pipeline(sketch=_corner_face())
+    inverted = tiny_pipeline(sketch=_corner_face(paper=0, ink=255))
+    assert torch.allclose(normal.ws, inverted.ws, atol=1e-4)
 
 
 def test_corrupt_file_is_refused(tiny_pipeline, tmp_path):
