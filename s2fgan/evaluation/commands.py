@@ -45,6 +45,9 @@ def eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--num", type=int, default=512, help="held-out portraits (default 512)")
     parser.add_argument("--num-edit", type=int, default=128, help="faces edited (default 128)")
     parser.add_argument("--num-swap", type=int, default=128, help="faces swapped (default 128)")
+    parser.add_argument(
+        "--num-style", type=int, default=128, help="portraits per drawing style (default 128)"
+    )
     parser.add_argument("--resolution", type=int, default=128)
 
 
@@ -52,10 +55,16 @@ def _model(name: str, config):
     if name == ORACLE:
         from s2fgan.constants import HELDOUT_SEEDS
         from s2fgan.data import SyntheticPortraits
+        from s2fgan.data.sketch_styles import SKETCH_STYLES
         from s2fgan.evaluation.protocol import OracleModel
 
-        seeds = list(HELDOUT_SEEDS)[: config.num_portraits]
-        return OracleModel(SyntheticPortraits(config.resolution), seeds)
+        seeds = list(HELDOUT_SEEDS)[: max(config.num_portraits, config.num_style)]
+        return OracleModel(
+            SyntheticPortraits(config.resolution),
+            seeds,
+            sketch_styles=SKETCH_STYLES,
+            style_count=config.num_style,
+        )
     from s2fgan.evaluation.pipeline_model import PipelineModel
     from s2fgan.pipelines.loading import load_pipeline
 
@@ -72,7 +81,7 @@ def _model(name: str, config):
 
 def run_eval(args: argparse.Namespace) -> int:
     from s2fgan.evaluation.evaluate import EvalConfig, evaluate
-    from s2fgan.evaluation.plots import attribute_bars, example_grid, region_bars
+    from s2fgan.evaluation.plots import attribute_bars, example_grid, region_bars, style_grid
 
     if args.out.suffix.lower() != ".json":
         raise UserError(f"--out must be a .json file, got {str(args.out)!r}")
@@ -82,6 +91,7 @@ def run_eval(args: argparse.Namespace) -> int:
             num_portraits=args.num,
             num_edit=args.num_edit,
             num_swap=args.num_swap,
+            num_style=args.num_style,
         )
     except ValueError as error:
         raise UserError(str(error)) from None
@@ -92,12 +102,19 @@ def run_eval(args: argparse.Namespace) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2))
     print(f"wrote {args.out}")
+    figures = results["figures"]
+    print(f"sketch_miou {figures['sketch_miou']:.3f}")
+    for style, score in figures.get("sketch_miou_style", {}).items():
+        print(f"sketch_miou_style {style:<8} {score:.3f}")
     if args.plots:
         args.plots.mkdir(parents=True, exist_ok=True)
-        attribute_bars(results["figures"], args.plots / "attributes.png")
-        region_bars(results["figures"], args.plots / "regions.png")
+        attribute_bars(figures, args.plots / "attributes.png")
+        region_bars(figures, args.plots / "regions.png")
         example_grid(examples, args.plots / "examples.png")
         names = ("attributes.png", "regions.png", "examples.png")
+        if examples["styles"]:
+            style_grid(examples["styles"], figures, args.plots / "styles.png")
+            names += ("styles.png",)
         print("wrote " + ", ".join(str(args.plots / name) for name in names))
     return 0
 

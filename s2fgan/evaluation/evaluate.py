@@ -17,6 +17,7 @@ from s2fgan.data import PortraitBatch, SyntheticPortraits
 from s2fgan.evaluation import metrics
 from s2fgan.evaluation.networks import AttributeClassifier, Segmenter
 from s2fgan.evaluation.protocol import FaceModel
+from s2fgan.evaluation.style_scores import score_styles
 
 
 @dataclass
@@ -27,6 +28,7 @@ class EvalConfig:
     num_swap: int = 128  # faces whose regions are swapped with the next face's
     strength: float = 3.0  # slider value for attr_success / attr_leak
     swap_regions: tuple[str, ...] = ("hair", "eyes", "mouth", "background")
+    num_style: int = 128  # portraits drawn in each sketch style (sketch_miou_style)
     batch_size: int = 32
 
     def __post_init__(self) -> None:
@@ -36,6 +38,8 @@ class EvalConfig:
             1 <= self.num_edit <= self.num_portraits and 2 <= self.num_swap <= self.num_portraits
         ):
             raise ValueError("num_edit must be 1..num_portraits and num_swap 2..num_portraits")
+        if not 0 <= self.num_style <= len(HELDOUT_SEEDS):
+            raise ValueError(f"num_style must be 0..{len(HELDOUT_SEEDS)} (0: no per-style figures)")
 
 
 def heldout_portraits(config: EvalConfig) -> PortraitBatch:
@@ -70,7 +74,7 @@ def evaluate(
     segmenter.eval()
     data = heldout_portraits(config)
     n, bs = config.num_portraits, config.batch_size
-    bar = tqdm(total=4, desc="eval", disable=not progress)
+    bar = tqdm(total=5, desc="eval", disable=not progress)
 
     def batched(fn: Callable[[slice], torch.Tensor], count: int) -> torch.Tensor:
         return torch.cat([fn(slice(i, min(i + bs, count))) for i in range(0, count, bs)])
@@ -145,6 +149,14 @@ def evaluate(
         swap_leak[region], swap_effect[region] = metrics.swap_change(faces[:k], after, area)
         swapped_examples[region] = after[:4]
     bar.update()
+
+    # Sketch -> face once per drawing style, the held-out style included.
+    style_figures, style_samples, style_examples = {}, {}, {}
+    if config.num_style > 0:
+        style_figures, style_samples, style_examples = score_styles(
+            model, segmenter, config.resolution, config.num_style, bs
+        )
+    bar.update()
     bar.close()
 
     mean = lambda d: sum(d.values()) / len(d)  # noqa: E731
@@ -167,6 +179,7 @@ def evaluate(
         "fd_floor": metrics.frechet_distance(real_emb[:half], real_emb[half:]),
         "recon_l1": ((recon - data.image).abs() / 2).mean().item(),
         "recon_miou": metrics.miou(recon_seg, data.mask[:n]),
+        **style_figures,
     }
     samples = {
         "sketch_miou": n,
@@ -181,6 +194,7 @@ def evaluate(
         "fd_floor": [half, n - half],
         "recon_l1": n,
         "recon_miou": n,
+        **style_samples,
     }
     if styled:
         figures["sketch_miou_styled"] = metrics.miou(styled_seg, data.mask[:n])
@@ -196,5 +210,6 @@ def evaluate(
         "segmentation": face_seg[:4],
         "edits": edited,
         "swaps": swapped_examples,
+        "styles": style_examples,
     }
     return results, examples

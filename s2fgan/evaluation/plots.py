@@ -102,3 +102,24 @@ def example_grid(examples: dict, path: Path, edit_names=("Smiling", "Eyeglasses"
         for r in range(rows):
             grid.paste(_tile(images[r]), (c * size, label_h + r * size))
     grid.save(path)
+
+
+def style_grid(examples: dict, figures: dict, path: Path, faces: int = 3) -> None:
+    """Rows = drawing styles, each labelled with its sketch_miou; columns = sketch and the
+    face made from it, for the first `faces` held-out portraits."""
+    styles = list(examples)
+    size = examples[styles[0]]["face"].shape[-1]
+    faces = min(faces, *(len(e["face"]) for e in examples.values()))
+    label_w = 150
+    grid = Image.new("RGB", (label_w + 2 * faces * size, size * len(styles)), "white")
+    draw = ImageDraw.Draw(grid)
+    font = ImageFont.load_default()
+    for r, style in enumerate(styles):
+        score = figures["sketch_miou_style"][style]
+        label = f"{style}\nsketch_miou {score:.3f}"
+        draw.text((4, r * size + size // 2 - 12), label, fill="black", font=font)
+        for c in range(faces):
+            x = label_w + 2 * c * size
+            grid.paste(_tile(examples[style]["sketch"][c]), (x, r * size))
+            grid.paste(_tile(examples[style]["face"][c]), (x + size, r * size))
+    grid.save(path)

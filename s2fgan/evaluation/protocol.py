@@ -62,6 +62,9 @@ class OracleModel:
         seeds: the portraits the oracle can recognise.
         edits: False makes `edit` a no-op (a model whose sliders do nothing).
         swaps: False makes `swap` a no-op (a model whose swaps change nothing).
+        sketch_styles: other drawing styles whose sketches of the first `style_count` seeds
+            the oracle recognises too (for the per-style figures).
+        style_count: how many of `seeds` are indexed in each of `sketch_styles`.
     """
 
     def __init__(
@@ -70,6 +73,8 @@ class OracleModel:
         seeds: Sequence[int],
         edits: bool = True,
         swaps: bool = True,
+        sketch_styles: Sequence[str] = (),
+        style_count: int = 0,
     ) -> None:
         self.engine, self.edits, self.swaps = engine, edits, swaps
         self._index: dict[str, tuple[int, torch.Tensor]] = {}
@@ -80,6 +85,13 @@ class OracleModel:
                 entry = (int(batch.seeds[k]), batch.attributes[k])
                 self._index[_key(batch.sketch[k])] = entry
                 self._index[_key(batch.image[k])] = entry
+        for style in sketch_styles:
+            drawer = SyntheticPortraits(engine.resolution, sketch_style=style)
+            for i in range(0, style_count, 64):
+                batch = drawer.render(seeds[i : min(i + 64, style_count)])
+                for k in range(len(batch)):
+                    entry = (int(batch.seeds[k]), batch.attributes[k])
+                    self._index[_key(batch.sketch[k])] = entry
 
     def _lookup(self, tensor: torch.Tensor) -> OracleCode:
         found = [self._index.get(_key(t)) for t in tensor]

@@ -8,13 +8,14 @@ import torch
 from s2fgan.cli import main
 from s2fgan.constants import HELDOUT_SEEDS
 from s2fgan.data import SyntheticPortraits
+from s2fgan.data.sketch_styles import HELDOUT_STYLE, SKETCH_STYLES
 from s2fgan.evaluation import metrics
 from s2fgan.evaluation.commands import load_evaluators
 from s2fgan.evaluation.evaluate import EvalConfig, evaluate, heldout_portraits
 from s2fgan.evaluation.protocol import FaceModel, OracleModel
 from s2fgan.evaluation.train_evaluators import DEFAULT_WEIGHTS
 
-CONFIG = EvalConfig(num_portraits=32, num_edit=32, num_swap=16, batch_size=32)
+CONFIG = EvalConfig(num_portraits=32, num_edit=32, num_swap=16, num_style=16, batch_size=32)
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,8 @@ def evaluators():
 @pytest.fixture(scope="module")
 def oracle_results(evaluators):
     engine = SyntheticPortraits(CONFIG.resolution)
-    model = OracleModel(engine, list(HELDOUT_SEEDS)[: CONFIG.num_portraits])
+    seeds = list(HELDOUT_SEEDS)[: CONFIG.num_portraits]
+    model = OracleModel(engine, seeds, sketch_styles=SKETCH_STYLES, style_count=CONFIG.num_style)
     assert isinstance(model, FaceModel)
     return evaluate(model, *evaluators, CONFIG, progress=False)[0]["figures"]
 
@@ -39,6 +41,20 @@ def test_oracle_sketch_miou_is_the_segmenters_own(evaluators, oracle_results):
     assert oracle_results["recon_l1"] == 0.0
     assert oracle_results["recon_miou"] == oracle_results["sketch_miou"]
     assert oracle_results["fd"] == pytest.approx(oracle_results["fd_floor"])
+
+
+def test_every_drawing_style_is_scored_on_the_same_portraits(evaluators, oracle_results):
+    # The oracle draws the true portrait whatever the style of its sketch, so every style
+    # scores the segmenter's own mIoU on those portraits; a style scored on other portraits
+    # or masks would differ.
+    data = heldout_portraits(EvalConfig(num_portraits=CONFIG.num_style))
+    with torch.no_grad():
+        truth = metrics.miou(evaluators[1](data.image).argmax(1), data.mask)
+    scores = oracle_results["sketch_miou_style"]
+    assert set(scores) == set(SKETCH_STYLES)
+    for style, score in scores.items():
+        assert score == pytest.approx(truth), style
+    assert oracle_results["sketch_miou_heldout_style"] == scores[HELDOUT_STYLE]
 
 
 def test_oracle_edits_succeed_without_leaking(oracle_results):
@@ -57,7 +73,7 @@ def test_oracle_swaps_change_their_region_only(oracle_results):
 
 
 def test_a_model_that_ignores_sliders_and_swaps_fails(evaluators):
-    config = EvalConfig(num_portraits=16, num_edit=16, num_swap=8)
+    config = EvalConfig(num_portraits=16, num_edit=16, num_swap=8, num_style=0)
     engine = SyntheticPortraits(config.resolution)
     seeds = list(HELDOUT_SEEDS)[: config.num_portraits]
     model = OracleModel(engine, seeds, edits=False, swaps=False)

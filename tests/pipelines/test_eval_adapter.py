@@ -69,10 +69,10 @@ def test_eval_of_a_saved_folder_gives_the_figures_of_the_live_pipeline(tiny_pipe
     tiny_pipeline.save_pretrained(tmp_path / "pipe")
     out = tmp_path / "results.json"
     argv = ["eval", str(tmp_path / "pipe"), "--out", str(out), "--num", "8"]
-    argv += ["--num-edit", "4", "--num-swap", "4"]
+    argv += ["--num-edit", "4", "--num-swap", "4", "--num-style", "4"]
     assert main(argv) == 0
     figures = json.loads(out.read_text())["figures"]
-    config = EvalConfig(num_portraits=8, num_edit=4, num_swap=4)
+    config = EvalConfig(num_portraits=8, num_edit=4, num_swap=4, num_style=4)
     live, _ = evaluate(
         PipelineModel(tiny_pipeline, 128), *load_evaluators(), config, progress=False
     )
@@ -85,7 +85,8 @@ def test_a_pipeline_with_styles_is_also_scored_in_its_styles(tiny_styled_pipelin
     tiny_styled_pipeline.save_pretrained(tmp_path / "pipe")
     out = tmp_path / "results.json"
     argv = ["eval", str(tmp_path / "pipe"), "--out", str(out), "--num", "8"]
-    argv += ["--num-edit", "4", "--num-swap", "4", "--plots", str(tmp_path / "plots")]
+    argv += ["--num-edit", "4", "--num-swap", "4", "--num-style", "4"]
+    argv += ["--plots", str(tmp_path / "plots")]
     assert main(argv) == 0
     results = json.loads(out.read_text())
     # Styling changes the faces, so their distance to the held-out portraits changes too.
@@ -94,6 +95,8 @@ def test_a_pipeline_with_styles_is_also_scored_in_its_styles(tiny_styled_pipelin
     with Image.open(tmp_path / "plots" / "examples.png") as grid:
         # sketch, face, segmentation, style i, 6 edits, 4 swaps
         assert grid.width == 128 * 14
+    with Image.open(tmp_path / "plots" / "styles.png") as grid:
+        assert grid.height == 128 * len(results["figures"]["sketch_miou_style"])
 
 
 def test_eval_refuses_a_folder_without_a_pipeline(tmp_path, capsys):
