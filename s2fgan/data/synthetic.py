@@ -130,14 +130,24 @@ class SyntheticPortraits(Dataset):
         if len(styles) == 1:
             image, mask, sketch = self._render_style(draws, styles[0][1])
         else:
-            n, size = pick.numel(), self.resolution
-            image = torch.empty(n, 3, size, size)
-            mask = torch.empty(n, size, size, dtype=torch.int64)
-            sketch = torch.empty(n, 1, size, size)
+            # A mix paints every portrait once and draws each present style over the whole
+            # batch, keeping each portrait's own: drawing is cheap next to painting, and
+            # painting each style's group on its own costs one paint per style.
+            painted = tuple(name for _, name in styles if name != "xdog")
+            if len(painted) == 1:  # e.g. "mixed": one (compiled) paint serves drawn and xdog
+                image, mask, only = self._render_style(draws, painted[0])
+                drawings = {painted[0]: only}
+            else:
+                image, mask, drawings = _render_styles(draws, self.resolution, painted)
+            sketch = torch.empty(pick.numel(), 1, self.resolution, self.resolution)
             for i, name in styles:
                 index = (pick == i).nonzero().flatten()
-                part = self._render_style(_subset(draws, index), name)
-                image[index], mask[index], sketch[index] = part
+                if name == "xdog":
+                    from s2fgan.data.photo_to_sketch import photo_to_sketch
+
+                    sketch[index] = photo_to_sketch(image[index])
+                else:
+                    sketch[index] = drawings[name][index]
         factors = dict(draws.factors)
         if not (isinstance(self.sketch_style, str) and self.sketch_style in _PLAIN_STYLES):
             names = torch.tensor([SKETCH_STYLES.index(name) for name, _ in self._mix])
@@ -191,12 +201,23 @@ def _render(
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Image [N, 3, H, W], mask [N, H, W] and the sketch [N, 1, H, W] of one style; for "xdog"
     the drawn sketch, which the caller replaces (XDoG needs the finished image)."""
+    image, mask, drawings = _render_styles(draws, size, ("drawn" if style == "xdog" else style,))
+    return image, mask, next(iter(drawings.values()))
+
+
+def _render_styles(
+    draws: PortraitDraws, size: int, styles: tuple[str, ...]
+) -> tuple[torch.Tensor, torch.Tensor, dict[str, torch.Tensor]]:
+    """Image [N, 3, H, W], mask [N, H, W] and, per style of `styles` (not "xdog"), the sketch
+    [N, 1, H, W] of every portrait in that style."""
     frame = paint(draws, size)
     image, mask = photo(frame), frame.canvas.label
-    if style == HELDOUT_STYLE:
-        sketch = heldout_sketch(mask, draws.style)
-    elif style in ("drawn", "xdog"):
-        sketch = drawn_sketch(frame)
-    else:
-        sketch = naive_sketch(frame, draws, style)
-    return image, mask, sketch
+    drawings = {}
+    for style in styles:
+        if style == HELDOUT_STYLE:
+            drawings[style] = heldout_sketch(mask, draws.style)
+        elif style == "drawn":
+            drawings[style] = drawn_sketch(frame)
+        else:
+            drawings[style] = naive_sketch(frame, draws, style)
+    return image, mask, drawings
