@@ -31,6 +31,7 @@ from s2fgan.training.networks import (
     PIPELINE_COMPONENTS,
     Classifier,
     Networks,
+    Renderer,
     start_from_pipeline,
 )
 from s2fgan.training.phases import StepInputs, TrainingLoss
@@ -89,8 +90,11 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     opt_g = torch.optim.Adam(g_params, lr=config.lr, betas=config.betas)
     opt_d = torch.optim.Adam(d_params, lr=config.lr_d, betas=config.betas)
     # each trained network on its own: a DDP wrapper per network under several processes
+    # (the generator and the discriminator inside modules whose forward returns tensors)
+    modules = [getattr(nets, name) for name in GENERATOR_SIDE]
+    modules[GENERATOR_SIDE.index("generator")] = Renderer(nets.generator)
     *wrapped, classifier, opt_g, opt_d = accelerator.prepare(
-        *(getattr(nets, name) for name in GENERATOR_SIDE),
+        *modules,
         Classifier(nets.discriminator),
         opt_g,
         opt_d,

@@ -47,6 +47,20 @@ class Networks(torch.nn.Module):
         )
 
 
+class Renderer(torch.nn.Module):
+    """A RegionGenerator whose forward returns plain tensors (image, segmentation, masks):
+    Accelerate's mixed precision casts a prepared module's outputs back to float32, and
+    rebuilds a mapping output by keywords that RegionGeneratorOutput does not take."""
+
+    def __init__(self, generator: RegionGenerator) -> None:
+        super().__init__()
+        self.generator = generator
+
+    def forward(self, ws: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        out = self.generator(ws)
+        return out.image, out.segmentation, out.masks
+
+
 class Classifier(torch.nn.Module):
     """A DualBranchDiscriminator whose forward is its `classify` (realism and attribute
     logits): DistributedDataParallel syncs gradients only through a module's forward."""

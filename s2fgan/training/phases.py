@@ -92,8 +92,11 @@ class GeneratorStep:
     edited_face: RegionGeneratorOutput
 
 
-def _split(out: RegionGeneratorOutput, sizes: list[int]) -> list[RegionGeneratorOutput]:
-    parts = zip(*(t.split(sizes) for t in (out.image, out.segmentation, out.masks)), strict=True)
+def _split(
+    out: tuple[torch.Tensor, torch.Tensor, torch.Tensor], sizes: list[int]
+) -> list[RegionGeneratorOutput]:
+    """A batched render (image, segmentation, masks) cut into the renders of its codes."""
+    parts = zip(*(t.split(sizes) for t in out), strict=True)
     return [RegionGeneratorOutput(image=i, segmentation=s, masks=m) for i, s, m in parts]
 
 
