@@ -69,7 +69,10 @@ def train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config",
         type=Path,
-        help="a recipe: JSON of TrainConfig fields (configs/*.json); the flags given override it",
+        action="append",
+        default=[],
+        help="a recipe: JSON of TrainConfig fields (configs/*.json); a later --config "
+        "overrides an earlier one, and the flags given override them all",
     )
     parser.add_argument(
         "--export-pipeline", type=Path, help="save the trained SketchToFacePipeline here"
@@ -77,14 +80,16 @@ def train_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
-    """TrainConfig's defaults, overridden by the --config file, overridden by the flags."""
+    """TrainConfig's defaults, overridden by the --config files in order, overridden by the
+    flags given."""
     values = {}
-    if args.config:
-        values.update(json.loads(args.config.read_text()))
     known = {f.name for f in dataclasses.fields(TrainConfig)}
-    unknown = set(values) - known
-    if unknown:
-        raise ValueError(f"unknown TrainConfig fields in {args.config}: {sorted(unknown)}")
+    for path in args.config:
+        recipe = json.loads(path.read_text())
+        unknown = set(recipe) - known
+        if unknown:
+            raise ValueError(f"unknown TrainConfig fields in {path}: {sorted(unknown)}")
+        values.update(recipe)
     values.update(
         {name: getattr(args, name) for name in (*_FLAGS, "compile_engine") if name in args}
     )
