@@ -316,14 +316,25 @@ def test_random_faces_meet_the_discriminator_every_n_steps_or_never(tmp_path):
     torch.manual_seed(0)
     fresh = Networks(TINY).mapping.state_dict()  # what train() builds under set_seed(0)
 
-    def mapping_moved(every: int) -> bool:
+    def trained_mapping(every: int) -> MappingNetwork:
         out = tmp_path / f"every{every}"
         train(replace(TINY, out_dir=str(out), steps=2, random_fakes_every=every), progress=False)
-        trained = MappingNetwork.from_pretrained(out / "final" / "mapping").state_dict()
-        return any(not torch.equal(fresh[k], trained[k]) for k in fresh)
+        return MappingNetwork.from_pretrained(out / "final" / "mapping")
 
-    assert mapping_moved(2)  # step 0 draws random faces: the mapping network learns
-    assert not mapping_moved(0)  # never: only the sketch faces meet the discriminator
+    def moved(mapping: MappingNetwork) -> bool:
+        trained = mapping.state_dict()
+        return any(not torch.equal(fresh[k], trained[k]) for k in fresh if k != "w_avg")
+
+    mapping = trained_mapping(2)
+    assert moved(mapping)  # step 0 draws random faces: the mapping network learns
+    # and tracks its mean code: one update of w_avg (beta 0.995) from zero
+    with torch.no_grad():
+        batch_mean = mapping(mapping.sample_z(256, torch.Generator().manual_seed(0))).mean(0)
+    assert mapping.w_avg.abs().max() > 0
+    ratio = (mapping.w_avg * batch_mean).sum() / batch_mean.pow(2).sum()
+    assert 0.002 < ratio.item() < 0.008  # ~0.005 of the mean code, as one update gives
+    mapping = trained_mapping(0)  # never: only the sketch faces meet the discriminator
+    assert not moved(mapping) and mapping.w_avg.abs().max() == 0
     with pytest.raises(ValueError, match="random_fakes_every must be >= 0"):
         bad = replace(TINY, out_dir=str(tmp_path / "bad"), random_fakes_every=-1)
         train(bad, progress=False)
