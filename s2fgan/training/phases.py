@@ -31,6 +31,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from s2fgan.data.batch import PortraitBatch
 from s2fgan.layers.gradient_reversal import grad_reverse
 from s2fgan.models.attribute_mapper import projection_loss
 from s2fgan.models.region_generator import RegionGeneratorOutput
@@ -75,14 +76,15 @@ class StepInputs:
     attributes: torch.Tensor
     edit_j: torch.Tensor
     on_sketch: torch.Tensor
-    counterfactual: object | None = None
+    counterfactual: PortraitBatch | None = None
     z: torch.Tensor | None = None
 
 
 @dataclass
 class GeneratorStep:
-    """What the generator phase returns: its weighted total, the unweighted terms [], the
-    fakes the discriminator phase reads (detached) and the renders for sample grids."""
+    """What the generator phase returns: its weighted total, the unweighted terms (scalars,
+    by GENERATOR_TERMS), the fakes the discriminator phase reads (detached; None when the run
+    has no discriminator) and the renders for sample grids."""
 
     total: torch.Tensor
     terms: dict[str, torch.Tensor]
