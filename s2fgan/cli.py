@@ -150,6 +150,13 @@ def _data_export_arguments(parser: argparse.ArgumentParser) -> None:
         "--color-masks", action="store_true", help="also write masks_color/<seed>.png"
     )
     parser.add_argument(
+        "--layout",
+        choices=("engine", "celebamask-hq"),
+        default="engine",
+        help="the engine's folders (default), or CelebAMask-HQ's published layout, which "
+        "`s2fgan train --data FOLDER` reads",
+    )
+    parser.add_argument(
         "--overwrite",
         action="store_true",
         help="replace a previous export in a non-empty --out (other files there are kept)",
@@ -169,6 +176,14 @@ def data_export(args: argparse.Namespace) -> int:
         )
     engine = _engine(args.resolution)
     seeds = range(args.seed, args.seed + args.n)
+    if args.layout == "celebamask-hq":
+        from s2fgan.data.export import export_celebamask_hq
+
+        index = export_celebamask_hq(
+            engine, seeds, args.out, batch_size=args.batch_size, overwrite=args.overwrite
+        )
+        print(f"wrote {args.n} portraits (seeds {seeds[0]}..{seeds[-1]}) to {args.out}, {index}")
+        return 0
     index = export_portraits(
         engine,
         seeds,

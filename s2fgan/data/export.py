@@ -1,6 +1,6 @@
-"""Rendering portraits in chunks and writing them to a folder as PNG files plus a JSONL index.
+"""Rendering portraits in chunks and writing them to a folder, in one of two layouts.
 
-Folder layout written by `export_portraits` (one entry per seed):
+The engine's layout, written by `export_portraits` (one entry per seed):
 
     images/<seed>.png       RGB portrait
     masks/<seed>.png        8-bit greyscale, pixel value = region id (s2fgan.constants.REGIONS)
@@ -22,12 +22,38 @@ import torch
 from PIL import Image
 from tqdm.auto import tqdm
 
-from s2fgan.constants import ATTRIBUTES
+from s2fgan.constants import ATTRIBUTES, REGIONS
 from s2fgan.data.batch import PortraitBatch
 from s2fgan.data.preview import colorize_mask, image_to_uint8, sketch_to_uint8
 
 EXPORT_FOLDERS = ("images", "masks", "masks_color", "sketches")
 INDEX_FILE = "attributes.jsonl"
+LAYOUTS = ("engine", "celebamask-hq")
+
+# CelebA's 40 attribute columns, in the order of the published annotation files
+CELEBA_ATTRIBUTES = (
+    "5_o_Clock_Shadow Arched_Eyebrows Attractive Bags_Under_Eyes Bald Bangs Big_Lips Big_Nose "
+    "Black_Hair Blond_Hair Blurry Brown_Hair Bushy_Eyebrows Chubby Double_Chin Eyeglasses "
+    "Goatee Gray_Hair Heavy_Makeup High_Cheekbones Male Mouth_Slightly_Open Mustache "
+    "Narrow_Eyes No_Beard Oval_Face Pale_Skin Pointy_Nose Receding_Hairline Rosy_Cheeks "
+    "Sideburns Smiling Straight_Hair Wavy_Hair Wearing_Earrings Wearing_Hat Wearing_Lipstick "
+    "Wearing_Necklace Wearing_Necktie Young"
+).split()
+# the CelebAMask-HQ part file that carries each region (background has none)
+REGION_PART = {
+    "skin": "skin",
+    "eyes": "l_eye",
+    "brows": "l_brow",
+    "mouth": "mouth",
+    "nose": "nose",
+    "ears": "l_ear",
+    "hair": "hair",
+    "neck": "neck",
+    "cloth": "cloth",
+    "eyeglasses": "eye_g",
+    "hat": "hat",
+    "earring": "ear_r",
+}
 
 
 class PortraitRenderer(Protocol):
@@ -93,9 +119,13 @@ def _plain(value: torch.Tensor) -> float | int | bool | list:
 
 
 def _previous_export_files(out_dir: Path) -> list[Path]:
-    files = [out_dir / INDEX_FILE, out_dir / f"{INDEX_FILE}.partial"]
+    from s2fgan.data.celebamask_hq import ATTRIBUTE_FILE, IMAGE_DIR, MASK_DIR
+
+    files = [out_dir / INDEX_FILE, out_dir / f"{INDEX_FILE}.partial", out_dir / ATTRIBUTE_FILE]
     for folder in EXPORT_FOLDERS:
         files += sorted((out_dir / folder).glob("*.png"))
+    files += sorted((out_dir / IMAGE_DIR).glob("*.jpg"))
+    files += sorted((out_dir / MASK_DIR).glob("*/*.png"))
     return [f for f in files if f.is_file()]
 
 
@@ -183,5 +213,58 @@ def export_portraits(
                 }
                 lines.write(json.dumps(record) + "\n")
             bar.update(len(batch))
+    os.replace(partial, index)
+    return index
+
+
+def export_celebamask_hq(
+    engine: PortraitRenderer,
+    seeds: Sequence[int],
+    out_dir: str | os.PathLike,
+    batch_size: int = 64,
+    progress: bool = True,
+    overwrite: bool = False,
+) -> Path:
+    """Render one portrait per seed and write them in CelebAMask-HQ's published layout (see
+    the module docstring): photos as JPEG, one binary part mask per region present.
+
+    Returns:
+        Path of the attribute annotation file. It appears only once every portrait is written.
+    """
+    from s2fgan.data.celebamask_hq import (
+        ATTRIBUTE_FILE,
+        IMAGE_DIR,
+        IMAGES_PER_MASK_FOLDER,
+        MASK_DIR,
+    )
+
+    seeds = _check_seeds(seeds)
+    out_dir = prepare_output_folder(out_dir, overwrite=overwrite)
+    (out_dir / IMAGE_DIR).mkdir(parents=True, exist_ok=True)
+    column = [ATTRIBUTES.index(name) if name in ATTRIBUTES else None for name in CELEBA_ATTRIBUTES]
+    rows = []
+    with tqdm(total=len(seeds), unit="portrait", desc="export", disable=not progress) as bar:
+        done = 0
+        for batch in iter_chunks(engine, seeds, batch_size):
+            chunk_seeds, done = seeds[done : done + len(batch)], done + len(batch)
+            images = image_to_uint8(batch.image)  # [B, H, W, 3]
+            masks = batch.mask.cpu().numpy()  # [B, H, W]
+            for i, seed in enumerate(chunk_seeds):
+                Image.fromarray(images[i]).save(out_dir / IMAGE_DIR / f"{seed}.jpg", quality=95)
+                folder = out_dir / MASK_DIR / str(seed // IMAGES_PER_MASK_FOLDER)
+                folder.mkdir(parents=True, exist_ok=True)
+                for region, part in REGION_PART.items():
+                    covered = masks[i] == REGIONS.index(region)
+                    if covered.any():
+                        part_image = Image.fromarray(covered.astype("uint8") * 255)
+                        part_image.save(folder / f"{seed:05d}_{part}.png")
+                values = batch.attributes[i].tolist()
+                cells = ["-1" if j is None else str(int(values[j])) for j in column]
+                rows.append(f"{seed}.jpg " + " ".join(cells))
+            bar.update(len(batch))
+    index = out_dir / ATTRIBUTE_FILE
+    partial = out_dir / f"{ATTRIBUTE_FILE}.partial"
+    lines = [str(len(rows)), " ".join(CELEBA_ATTRIBUTES), *rows]
+    partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.replace(partial, index)
     return index

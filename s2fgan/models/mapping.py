@@ -24,6 +24,10 @@ class MappingNetwork(ModelMixin, ConfigMixin):
         z_dim, w_dim: latent sizes.
         num_layers: depth of the shared MLP.
         lr_mul: learning-rate multiplier of the MLP (StyleGAN's 0.01).
+
+    `w_avg` [num_ws, w_dim], the mean code that truncation pulls towards, is a moving
+    average of the codes the network maps in training (`track_w_avg`), saved with the
+    weights as StyleGAN keeps it.
     """
 
     @register_to_config
@@ -60,6 +64,14 @@ class MappingNetwork(ModelMixin, ConfigMixin):
         shape = (batch_size, self.layout.num_ws, self.config.z_dim)
         return torch.randn(shape, generator=generator).to(self.device)
 
+    @torch.no_grad()
+    def track_w_avg(self, mean_ws: torch.Tensor, beta: float = 0.995) -> None:
+        """Move `w_avg` towards a batch's mean code mean_ws [num_ws, w_dim]: w_avg becomes
+        beta * w_avg + (1 - beta) * mean_ws (StyleGAN's w_avg_beta)."""
+        if mean_ws.shape != self.w_avg.shape:
+            raise ValueError(f"mean_ws must be {list(self.w_avg.shape)}, got {list(mean_ws.shape)}")
+        self.w_avg.copy_(mean_ws.to(self.w_avg).lerp(self.w_avg, beta))
+
     def truncate(self, ws: torch.Tensor, psi: float) -> torch.Tensor:
-        """Pull codes towards the running mean code: psi = 1 keeps them, 0 gives the mean."""
+        """Pull codes towards the tracked mean code: psi = 1 keeps them, 0 gives the mean."""
         return self.w_avg + psi * (ws - self.w_avg)

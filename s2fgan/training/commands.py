@@ -13,7 +13,9 @@ _FLAGS = (
     "data",
     "resolution",
     "sketch_style",
+    "framing",
     "batch_size",
+    "workers",
     "steps",
     "max_minutes",
     "init_from",
@@ -24,7 +26,6 @@ _FLAGS = (
     "lr_decay_tail",
     "lr_final",
     "lr_final_d",
-    "lr_final_attr",
     "seed",
     "out_dir",
     "log_every",
@@ -40,6 +41,7 @@ _FLAGS = (
     "w_edit",
     "w_edit_delta",
     "w_edit_class",
+    "w_edit_cycle",
     "edit_boost",
     "edit_flips",
     "w_adversarial",
@@ -55,25 +57,45 @@ def train_arguments(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             f"--{name.replace('_', '-')}",
             type=type(value),
-            default=value,
+            default=argparse.SUPPRESS,  # only the flags given override --config
             help=f"(default: {value})",
         )
-    parser.add_argument("--no-compile-engine", action="store_true", help="eager data engine")
-    parser.add_argument("--config", type=Path, help="JSON with TrainConfig fields (overrides)")
+    parser.add_argument(
+        "--no-compile-engine",
+        dest="compile_engine",
+        action="store_false",
+        default=argparse.SUPPRESS,
+        help="eager data engine",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        action="append",
+        default=[],
+        help="a recipe: JSON of TrainConfig fields (configs/*.json); a later --config "
+        "overrides an earlier one, and the flags given override them all",
+    )
     parser.add_argument(
         "--export-pipeline", type=Path, help="save the trained SketchToFacePipeline here"
     )
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
-    values = {name: getattr(args, name) for name in _FLAGS}
-    values["compile_engine"] = not args.no_compile_engine
-    if args.config:
-        values.update(json.loads(args.config.read_text()))
+    """TrainConfig's defaults, overridden by the --config files in order, overridden by the
+    flags given."""
+    values = {}
     known = {f.name for f in dataclasses.fields(TrainConfig)}
-    unknown = set(values) - known
-    if unknown:
-        raise ValueError(f"unknown TrainConfig fields: {sorted(unknown)}")
+    for path in args.config:
+        recipe = json.loads(path.read_text())
+        unknown = set(recipe) - known
+        if unknown:
+            raise ValueError(f"unknown TrainConfig fields in {path}: {sorted(unknown)}")
+        values.update(recipe)
+    values.update(
+        {name: getattr(args, name) for name in (*_FLAGS, "compile_engine") if name in args}
+    )
+    if isinstance(values.get("betas"), list):
+        values["betas"] = tuple(values["betas"])
     return TrainConfig(**values)
 
 
@@ -92,9 +114,13 @@ def export_pipeline(final: Path, out: Path, styles: int = 256) -> Path:
 
 
 def run_train(args: argparse.Namespace) -> int:
+    from accelerate import PartialState
+
     from s2fgan.training.loop import train
 
     final = train(config_from_args(args))
+    if not PartialState().is_main_process:  # under several processes, one reports and exports
+        return 0
     print(f"trained networks in {final}")
     if args.export_pipeline:
         print(f"pipeline saved to {export_pipeline(final, args.export_pipeline)}")

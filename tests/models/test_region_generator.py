@@ -108,7 +108,7 @@ def test_a_forward_pass_of_the_default_config_fits_the_cpu_budget():
     assert _counted_flops_per_image(RegionGenerator().eval()) < 1e9
 
 
-def test_mapping_slots_are_independent_and_truncate():
+def test_mapping_slots_are_independent():
     mapping = MappingNetwork(w_dim=16, z_dim=8).eval()
     z = mapping.sample_z(2, torch.Generator().manual_seed(0))
     assert z.shape == (2, 27, 8)
@@ -118,6 +118,25 @@ def test_mapping_slots_are_independent_and_truncate():
         a, b = mapping(z), mapping(z2)
     changed = (a - b).abs().amax((0, 2)) > 0
     assert changed.tolist() == [k == 5 for k in range(27)]
-    assert torch.equal(mapping.truncate(a, 0.0), mapping.w_avg.expand_as(a))
     with pytest.raises(ValueError, match="z must be"):
         mapping(torch.zeros(2, 27, 9))
+
+
+def test_truncation_pulls_towards_the_tracked_mean_code():
+    torch.manual_seed(0)
+    mapping = MappingNetwork(w_dim=16, z_dim=8).eval()
+    rng = torch.Generator().manual_seed(1)
+    with torch.no_grad():
+        for _ in range(400):  # training's updates: the moving mean of mapped batches
+            mapping.track_w_avg(mapping(mapping.sample_z(32, rng)).mean(0), beta=0.98)
+        mean = mapping(mapping.sample_z(4096, rng)).mean(0)  # [27, 16]
+        ws = mapping(mapping.sample_z(8, rng))
+    assert mean.abs().mean() > 0.1  # the mean code is far from zero ...
+    assert (mapping.w_avg - mean).norm() < 0.05 * mean.norm()  # ... and tracked
+    assert torch.equal(mapping.truncate(ws, 0.0), mapping.w_avg.expand_as(ws))
+    far, near = (ws - mean).norm(), (mapping.truncate(ws, 0.5) - mean).norm()
+    assert near < 0.55 * far  # psi 0.5 halves the distance to the mean code
+    state = mapping.state_dict()
+    assert torch.equal(state["w_avg"], mapping.w_avg)  # saved with the weights
+    with pytest.raises(ValueError, match="mean_ws must be"):
+        mapping.track_w_avg(ws)

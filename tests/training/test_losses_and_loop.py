@@ -89,7 +89,7 @@ def test_semantic_code_does_not_move_the_photo_code():
 
 def test_edit_weights_steer_which_attribute_an_edit_flips():
     from s2fgan.constants import ATTRIBUTE_INDEX
-    from s2fgan.training.loop import edit_sampling_weights
+    from s2fgan.training.sources import edit_sampling_weights
 
     assert edit_sampling_weights({}) is None  # uniform
     weights = edit_sampling_weights({"Narrow_Eyes": 5.0, "Smiling": 0.0})
@@ -111,25 +111,22 @@ def test_edit_weights_steer_which_attribute_an_edit_flips():
 def test_an_edit_can_flip_several_distinct_attributes_and_training_flushes_denormals(tmp_path):
     from dataclasses import replace
 
-    from s2fgan.training.loop import _counterfactual, train
-
-    class Engine:  # renders nothing: returns the attributes it was asked for
-        def render(self, seeds, attributes):
-            return attributes
+    from s2fgan.training.loop import train
+    from s2fgan.training.sources import draw_edits, flip
 
     attrs = torch.ones(64, 12)
-    batch = type("B", (), {"attributes": attrs, "seeds": range(64), "__len__": lambda s: 64})()
     rng = torch.Generator().manual_seed(0)
-    j, flipped = _counterfactual(Engine(), batch, rng, flips=3)
+    j = draw_edits(64, rng, flips=3)
     assert j.shape == (64, 3)
     assert all(len(set(row.tolist())) == 3 for row in j)  # distinct per portrait
+    flipped = flip(attrs, j)
     assert ((flipped == -1).sum(1) == 3).all() and (attrs == 1).all()  # a copy is flipped
     only = torch.zeros(12)
     only[:2] = 1.0
     with pytest.raises(ValueError, match="edit_flips 3"):
-        _counterfactual(Engine(), batch, rng, only, flips=3)
-    j1, _ = _counterfactual(Engine(), batch, torch.Generator().manual_seed(0))
-    assert j1.shape == (64, 1)  # one flip draws as before edit_flips
+        draw_edits(64, rng, only, flips=3)
+    j1 = draw_edits(64, torch.Generator().manual_seed(0))
+    assert j1.shape == (64, 1)  # one flip: one uniform draw per portrait
     assert (
         j1[:, 0].tolist()
         == torch.randint(0, 12, (64,), generator=torch.Generator().manual_seed(0)).tolist()
@@ -230,7 +227,8 @@ def test_fine_tuning_starts_from_a_pipeline_and_warms_the_discriminators_up_firs
     from s2fgan.models.discriminators import DualBranchDiscriminator
     from s2fgan.models.region_generator import RegionGenerator
     from s2fgan.training.commands import export_pipeline
-    from s2fgan.training.loop import Networks, start_from_pipeline, train
+    from s2fgan.training.loop import train
+    from s2fgan.training.networks import Networks, start_from_pipeline
 
     base_final = train(replace(TINY, out_dir=str(tmp_path / "base"), steps=2), progress=False)
     base = export_pipeline(base_final, tmp_path / "pipe", styles=0)
@@ -283,21 +281,19 @@ def test_the_learning_rate_is_constant_then_falls_linearly_over_the_tail(tmp_pat
     with pytest.raises(ValueError, match="lr_final_d must lie"):
         train(replace(TINY, out_dir=str(tmp_path / "bad_d"), lr_final_d=2.0), progress=False)
 
-    # the discriminators' and the attribute mapper's rates may stay constant while the rest
-    # of the generator side's falls, and the edit losses' weights rise over the same tail
+    # the discriminators' rate may stay constant while the generator side's falls, and the
+    # edit losses' weights rise over the same tail
     run = replace(
         TINY,
         out_dir=str(tmp_path / "run"),
         lr_decay_tail=0.5,
         lr_final_d=1.0,
-        lr_final_attr=1.0,
         edit_boost=3.0,
     )
     train(run, progress=False)
     lines = [json.loads(x) for x in (tmp_path / "run/metrics.jsonl").read_text().splitlines()]
     assert [x["lr_scale"] for x in lines] == [1.0, 1.0, 1.0, pytest.approx(0.525)]
     assert [x["lr_scale_d"] for x in lines] == [1.0] * 4
-    assert [x["lr_scale_attr"] for x in lines] == [1.0] * 4
     assert [x["edit_boost"] for x in lines] == [1.0, 1.0, 1.0, pytest.approx(2.0)]
     # the state before the tail's first step is kept; another tail branches from it
     assert json.loads((tmp_path / "run/checkpoint-tail/step.json").read_text())["step"] == 3
@@ -306,8 +302,6 @@ def test_the_learning_rate_is_constant_then_falls_linearly_over_the_tail(tmp_pat
     lines = [json.loads(x) for x in (tmp_path / "branch/metrics.jsonl").read_text().splitlines()]
     assert [(x["step"], x["edit_boost"]) for x in lines] == [(4, 1.0)]
     assert lines[0]["lr_scale"] == pytest.approx(0.525)
-    with pytest.raises(ValueError, match="lr_final_attr must lie"):
-        train(replace(TINY, out_dir=str(tmp_path / "bad_a"), lr_final_attr=3.0), progress=False)
     with pytest.raises(ValueError, match="edit_boost must be >= 0"):
         train(replace(TINY, out_dir=str(tmp_path / "bad_b"), edit_boost=-1.0), progress=False)
 
@@ -316,19 +310,31 @@ def test_random_faces_meet_the_discriminator_every_n_steps_or_never(tmp_path):
     from dataclasses import replace
 
     from s2fgan.models.mapping import MappingNetwork
-    from s2fgan.training.loop import Networks, train
+    from s2fgan.training.loop import train
+    from s2fgan.training.networks import Networks
 
     torch.manual_seed(0)
     fresh = Networks(TINY).mapping.state_dict()  # what train() builds under set_seed(0)
 
-    def mapping_moved(every: int) -> bool:
+    def trained_mapping(every: int) -> MappingNetwork:
         out = tmp_path / f"every{every}"
         train(replace(TINY, out_dir=str(out), steps=2, random_fakes_every=every), progress=False)
-        trained = MappingNetwork.from_pretrained(out / "final" / "mapping").state_dict()
-        return any(not torch.equal(fresh[k], trained[k]) for k in fresh)
+        return MappingNetwork.from_pretrained(out / "final" / "mapping")
 
-    assert mapping_moved(2)  # step 0 draws random faces: the mapping network learns
-    assert not mapping_moved(0)  # never: only the sketch faces meet the discriminator
+    def moved(mapping: MappingNetwork) -> bool:
+        trained = mapping.state_dict()
+        return any(not torch.equal(fresh[k], trained[k]) for k in fresh if k != "w_avg")
+
+    mapping = trained_mapping(2)
+    assert moved(mapping)  # step 0 draws random faces: the mapping network learns
+    # and tracks its mean code: one update of w_avg (beta 0.995) from zero
+    with torch.no_grad():
+        batch_mean = mapping(mapping.sample_z(256, torch.Generator().manual_seed(0))).mean(0)
+    assert mapping.w_avg.abs().max() > 0
+    ratio = (mapping.w_avg * batch_mean).sum() / batch_mean.pow(2).sum()
+    assert 0.002 < ratio.item() < 0.008  # ~0.005 of the mean code, as one update gives
+    mapping = trained_mapping(0)  # never: only the sketch faces meet the discriminator
+    assert not moved(mapping) and mapping.w_avg.abs().max() == 0
     with pytest.raises(ValueError, match="random_fakes_every must be >= 0"):
         bad = replace(TINY, out_dir=str(tmp_path / "bad"), random_fakes_every=-1)
         train(bad, progress=False)

@@ -1,0 +1,37 @@
+"""The synthetic data source of `s2fgan train`: sketch styles, framing, the held-out style."""
+
+from dataclasses import replace
+
+import pytest
+import torch
+
+from s2fgan.data import SyntheticPortraits
+from s2fgan.data.sketch_styles import HELDOUT_STYLE, SKETCH_STYLES, TRAINING_STYLES
+from s2fgan.training.sources import SyntheticSource
+from tests.training.test_losses_and_loop import TINY
+
+
+def test_training_draws_every_style_and_frames_heads_as_configured():
+    config = replace(TINY, sketch_style="all", framing="0.7,1.6", batch_size=64)
+    batch = next(SyntheticSource(config, 0, 1).batches(0))
+    styles = {SKETCH_STYLES[int(i)] for i in batch.factors["sketch_style"]}
+    assert styles == set(TRAINING_STYLES)  # 64 portraits show all six styles
+    fixed = SyntheticPortraits(config.resolution).render(batch.seeds)
+    head = lambda mask: (mask != 0).float().mean((1, 2))  # noqa: E731 (not background)
+    ratio = head(batch.mask) / head(fixed.mask)
+    assert ratio.min() < 0.8 and ratio.max() > 1.3  # heads shrunk and grown on the page
+    assert torch.equal(batch.attributes, fixed.attributes)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("sketch_style", HELDOUT_STYLE, "held out"),
+        ("sketch_style", {"drawn": 0.5, HELDOUT_STYLE: 0.5}, "held"),
+        ("framing", "0.7", "LOW,HIGH"),
+        ("framing", "0.1,0.2", "0.3 <= low"),
+    ],
+)
+def test_bad_style_or_framing_is_refused(field, value, message):
+    with pytest.raises(ValueError, match=message):
+        SyntheticSource(replace(TINY, **{field: value}), 0, 1)
