@@ -93,6 +93,7 @@ def draw_face(page) -> None:
 def drag_slider(page, attribute: str, fraction: float) -> None:
     """Drag an attribute slider's handle to `fraction` of its track (0 = -4, 1 = +4)."""
     track = page.locator(f"#slider-{attribute} input[type=range]").first
+    track.scroll_into_view_if_needed()  # mouse coordinates only reach what the viewport shows
     box = track.bounding_box()
     y = box["y"] + box["height"] / 2
     value = float(page.locator(f"#slider-{attribute} input[type=number]").first.input_value())

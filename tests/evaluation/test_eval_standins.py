@@ -47,7 +47,8 @@ def test_every_drawing_style_is_scored_on_the_same_portraits(evaluators, oracle_
     # The oracle draws the true portrait whatever the style of its sketch, so every style
     # scores the segmenter's own mIoU on those portraits; a style scored on other portraits
     # or masks would differ.
-    data = heldout_portraits(EvalConfig(num_portraits=CONFIG.num_style))
+    n = CONFIG.num_style
+    data = heldout_portraits(EvalConfig(num_portraits=n, num_edit=n, num_swap=n))
     with torch.no_grad():
         truth = metrics.miou(evaluators[1](data.image).argmax(1), data.mask)
     scores = oracle_results["sketch_miou_style"]

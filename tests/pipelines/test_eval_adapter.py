@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw
 
 from s2fgan.cli import main
 from s2fgan.data.image_io import image_to_tensor, image_to_uint8, sketch_to_tensor
+from s2fgan.data.sketch_input import prepare_sketch
 from s2fgan.evaluation.commands import load_evaluators
 from s2fgan.evaluation.evaluate import EvalConfig, evaluate
 from s2fgan.evaluation.pipeline_model import PipelineModel
@@ -34,7 +35,8 @@ def _pixels(images: torch.Tensor) -> np.ndarray:
 
 def test_adapter_edit_and_swap_give_the_pipelines_pictures(tiny_pipeline):
     pipe, model = tiny_pipeline, PipelineModel(tiny_pipeline, 64)
-    code = model.encode_sketch(sketch_to_tensor(_sketch())[None])
+    # the PIL path prepares the sketch (cleaned and framed) before the tensor-level encoder
+    code = model.encode_sketch(prepare_sketch(_sketch(), pipe.resolution))
     donor = model.encode_image(image_to_tensor(_photo())[None])
     face = pipe(_sketch())
     assert np.array_equal(_pixels(model.synthesize(code)), np.asarray(face.images[0]))
@@ -52,7 +54,7 @@ def test_adapter_edit_and_swap_give_the_pipelines_pictures(tiny_pipeline):
 def test_adapter_style_gives_the_pipelines_seeded_picture(tiny_styled_pipeline):
     pipe, model = tiny_styled_pipeline, PipelineModel(tiny_styled_pipeline, 64)
     assert model.styles
-    code = model.encode_sketch(sketch_to_tensor(_sketch())[None])
+    code = model.encode_sketch(prepare_sketch(_sketch(), pipe.resolution))
     styled = _pixels(model.synthesize(model.style(code, [5])))
     assert np.array_equal(styled, np.asarray(pipe(_sketch(), seed=5).images[0]))
     assert not np.array_equal(styled, np.asarray(pipe(_sketch()).images[0]))
