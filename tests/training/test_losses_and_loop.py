@@ -9,6 +9,7 @@ import torch
 from s2fgan.training import losses
 from s2fgan.training.config import TrainConfig
 from s2fgan.training.ema import EMA
+from tests.training.tiny_networks import TINY_NETWORKS
 
 
 def test_adversarial_losses_prefer_the_right_side():
@@ -161,16 +162,7 @@ TINY = TrainConfig(
     checkpoint_every=2,
     compile_engine=False,
     sketch_style="drawn",
-    generator=dict(
-        w_dim=16,
-        grid_size=16,
-        fourier_features=8,
-        local_width=8,
-        feature_dim=8,
-        render_widths=(8, 8, 8),
-    ),
-    encoder=dict(widths=(8, 8, 16, 16, 16)),
-    discriminator=dict(widths=(8, 8, 16, 16)),
+    **TINY_NETWORKS,
 )
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.training.tiny_networks import TINY_NETWORKS
+
 WORKER = Path(__file__).with_name("ddp_worker.py")
 TIMEOUT_S = 240  # per launch; a hung rendezvous fails instead of stalling CI
 
@@ -26,16 +28,7 @@ TINY_FIELDS = dict(
     checkpoint_every=10**6,
     compile_engine=False,
     sketch_style="drawn",
-    generator=dict(
-        w_dim=16,
-        grid_size=16,
-        fourier_features=8,
-        local_width=8,
-        feature_dim=8,
-        render_widths=[8, 8, 8],
-    ),
-    encoder=dict(widths=[8, 8, 16, 16, 16]),
-    discriminator=dict(widths=[8, 8, 16, 16]),
+    **TINY_NETWORKS,
 )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import torch
 
 from s2fgan.cli import main
+from tests.training.tiny_networks import TINY_NETWORKS
 
 CONFIGS = Path(__file__).parents[2] / "configs"
 
@@ -21,16 +22,7 @@ TINY_OVERRIDE = dict(
     sample_every=2,
     checkpoint_every=2,
     mixed_precision="no",
-    generator=dict(
-        w_dim=16,
-        grid_size=16,
-        fourier_features=8,
-        local_width=8,
-        feature_dim=8,
-        render_widths=[8, 8, 8],
-    ),
-    encoder=dict(widths=[8, 8, 16, 16, 16]),
-    discriminator=dict(widths=[8, 8, 16, 16]),
+    **TINY_NETWORKS,
 )
 
 
