@@ -69,6 +69,16 @@ class DualBranchDiscriminator(ModelMixin, ConfigMixin):
     def forward(self, image: torch.Tensor, segmentation: torch.Tensor) -> torch.Tensor:
         return self.classify(image, segmentation)[0]
 
+    def image_features(self, image: torch.Tensor) -> list[torch.Tensor]:
+        """The image branch's activations after each of its blocks (feature matching)."""
+        features = []
+        x = image
+        for layer in self.image_branch:
+            x = layer(x)
+            if isinstance(layer, ResidualDown):
+                features.append(x)
+        return features
+
     def classify(
         self, image: torch.Tensor, segmentation: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor | None]:

@@ -15,6 +15,8 @@ _FLAGS = (
     "sketch_style",
     "framing",
     "batch_size",
+    "render_workers",
+    "render_reuse",
     "workers",
     "steps",
     "max_minutes",

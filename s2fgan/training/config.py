@@ -25,6 +25,12 @@ class TrainConfig:
     framing: str = ""
     batch_size: int = 8  # per process
     workers: int = 2  # DataLoader worker processes of a --data folder
+    # synthetic data: processes that paint the coming steps ahead of the loop (0: the loop
+    # paints each step itself); worth it where the networks outrun the painter (a GPU)
+    render_workers: int = 0
+    # with render_workers: train on a random one of the last this many painted steps whenever
+    # no new step is ready (0: always wait for the next step, in order)
+    render_reuse: int = 0
     # schedule
     steps: int = 12_000
     lr: float = 1e-3
@@ -61,6 +67,14 @@ class TrainConfig:
     mask_balance: float = 0.0
     mask_balance_max: float = 10.0
     w_semantic: float = 1.0  # S2FGAN semantic-level sketch loss
+    # the sketch side's reconstruction renders the sketch's shape codes with the photo's
+    # texture codes: a sketch does not say what colours a face has, and an L1 asked for them
+    # is met by the blurred mean of every colouring the sketch allows
+    sketch_texture_from_photo: bool = False
+    # pix2pixHD's feature matching: the photo and its reconstructions must give the same
+    # features in the image discriminator's branch (a learnt perceptual distance; no
+    # pretrained network can be downloaded)
+    w_feature_match: float = 0.0
     w_attribute: float = 0.2  # projections of photo codes predict the attributes
     w_edit: float = 1.0  # a slider edit must give the engine's counterfactual render
     # the edit's change must match the counterfactual's change on the changed pixels

@@ -37,7 +37,7 @@ from s2fgan.training.networks import (
 )
 from s2fgan.training.phases import StepInputs, TrainingLoss
 from s2fgan.training.schedule import check_schedule, lr_scale, run_progress, tail_ramp
-from s2fgan.training.sources import draw_edits, edit_sampling_weights, flip, make_source
+from s2fgan.training.sources import edit_sampling_weights, make_source
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     accelerator = Accelerator(mixed_precision=config.mixed_precision)
     set_seed(config.seed)
     torch.set_flush_denormal(config.flush_denormal)  # process-wide; CPU only
-    edit_weights = edit_sampling_weights(config.edit_weights)
+    edit_sampling_weights(config.edit_weights)  # fails on unknown attributes before any work
     source = make_source(config, accelerator)
     nets = Networks(config)
     if config.init_from:
@@ -82,6 +82,11 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             f"{config.resolution}; change generator grid_size/render_widths"
         )
     device = accelerator.device
+    if device.type == "cuda":
+        # TF32 matrix products and autotuned convolutions: float32 training at tensor-core
+        # speed, without the half-precision R1 gradients
+        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
+        torch.backends.cudnn.benchmark = True
     nets.to(device)
     if device.type == "cuda" and config.channels_last:
         for name in _CONVOLUTIONAL:
@@ -151,12 +156,14 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
 
     tail_kept = (tail_path / "step.json").exists()  # decided once: every process saves alike
     log = out / "metrics.jsonl"
-    batches = source.batches(step)
+    first_step = step
+    steps = source.steps(step)
+    fresh_steps = 0
     for step in bar:
-        batch = next(batches)
-        # the draws of a step, in a fixed order: edited attributes, edit sources, random z
-        edit_j = draw_edits(len(batch), rng, edit_weights, config.edit_flips)
-        counterfactual = source.counterfactual(batch, flip(batch.attributes.cpu(), edit_j))
+        data = next(steps)
+        batch, edit_j, counterfactual = data.batch, data.edit_j, data.counterfactual
+        fresh_steps += data.fresh
+        # the draws of a step, in a fixed order: edit sources, random z
         on_sketch = torch.rand(len(batch), generator=rng) < config.edit_on_sketch
         every = config.random_fakes_every
         z = None
@@ -192,8 +199,6 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         g_trains = step >= config.init_step + config.d_warmup_steps
         with torch.set_grad_enabled(g_trains):
             g = loss.generator_step(inputs, edit_weight=boost)
-        if not torch.isfinite(g.total):
-            raise FloatingPointError(f"generator loss is {g.total.item()} at step {step + 1}")
         if g_trains:
             opt_g.zero_grad(set_to_none=True)
             accelerator.backward(g.total)
@@ -213,35 +218,44 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             accelerator.clip_grad_norm_(d_params, config.clip_grad)
             opt_d.step()
 
-        figures = {
-            "step": step + 1,
-            **{name: term.item() for name, term in g.terms.items()},
-            "d": d_terms["d"].item() if d_terms else 0.0,
-            "d_class": d_terms["d_class"].item() if d_terms else 0.0,
-            "lr_scale": round(scale, 4),
-            "lr_scale_d": round(scale_d, 4),
-            "edit_boost": round(boost, 4),
-            "seconds": round(60 * run_minutes(), 1),
-        }
-        bar.set_postfix(
-            rec=f"{figures['rec']:.3f}",
-            delta=f"{figures['edit_delta']:.3f}",
-            seg=f"{figures['seg']:.2f}",
-        )
-        if accelerator.is_main_process and ((step + 1) % config.log_every == 0 or step == 0):
-            with log.open("a") as f:
-                f.write(json.dumps(figures) + "\n")
+        minutes = run_minutes()
+        out_of_time = config.max_minutes > 0 and minutes > config.max_minutes
+        checkpoint = (step + 1) % config.checkpoint_every == 0 or step + 1 == config.steps
+        # Reading a loss waits for the device to finish the step; on a GPU the loop reads
+        # them only on the steps that log or save, so that it queues the next step meanwhile.
+        if (step + 1) % config.log_every == 0 or step == 0 or checkpoint or out_of_time:
+            if not torch.isfinite(g.total):
+                raise FloatingPointError(f"generator loss is {g.total.item()} at step {step + 1}")
+            figures = {
+                "step": step + 1,
+                **{name: term.item() for name, term in g.terms.items()},
+                "d": d_terms["d"].item() if d_terms else 0.0,
+                "d_class": d_terms["d_class"].item() if d_terms else 0.0,
+                "lr_scale": round(scale, 4),
+                "lr_scale_d": round(scale_d, 4),
+                "edit_boost": round(boost, 4),
+                # steps of new portraits among this run's steps (below 1 with render_reuse)
+                "fresh": round(fresh_steps / (step + 1 - first_step), 4),
+                "seconds": round(60 * minutes, 1),
+            }
+            bar.set_postfix(
+                rec=f"{figures['rec']:.3f}",
+                delta=f"{figures['edit_delta']:.3f}",
+                seg=f"{figures['seg']:.2f}",
+            )
+            if accelerator.is_main_process:
+                with log.open("a") as f:
+                    f.write(json.dumps(figures) + "\n")
         if accelerator.is_main_process and (step + 1) % config.sample_every == 0:
             path = out / "samples" / f"{step + 1:06d}.png"
             _save_samples(path, batch, g.sketch_face, g.edited_face, counterfactual)
-        minutes = run_minutes()
-        out_of_time = config.max_minutes > 0 and minutes > config.max_minutes
-        if (step + 1) % config.checkpoint_every == 0 or step + 1 == config.steps or out_of_time:
+        if checkpoint or out_of_time:
             _save_checkpoint(accelerator, state_path, step + 1, minutes)
         if out_of_time:
             logger.warning("stopping at step %d: --max-minutes %s", step + 1, config.max_minutes)
             break
 
+    steps.close()  # stops the painters of a RenderPool
     final = out / "final"
     accelerator.wait_for_everyone()
     if accelerator.is_main_process:

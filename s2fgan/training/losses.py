@@ -7,6 +7,8 @@ supervision that the synthetic data makes possible.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 import torch.nn.functional as F
 
@@ -131,3 +133,16 @@ def domain_classification(sketch_logits: torch.Tensor, photo_logits: torch.Tenso
     return F.binary_cross_entropy_with_logits(
         sketch_logits, torch.ones_like(sketch_logits)
     ) + F.binary_cross_entropy_with_logits(photo_logits, torch.zeros_like(photo_logits))
+
+
+def feature_match(
+    features: Callable[[torch.Tensor], list[torch.Tensor]],
+    image: torch.Tensor,
+    target: torch.Tensor,
+) -> torch.Tensor:
+    """pix2pixHD's feature matching: the mean L1 between a network's activations of `image`
+    and of `target` (no gradient into the target), averaged over its layers."""
+    with torch.no_grad():
+        wanted = features(target)
+    got = features(image)
+    return sum((a - b).abs().mean() for a, b in zip(got, wanted, strict=True)) / len(got)

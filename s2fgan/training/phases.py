@@ -34,6 +34,7 @@ from torch import nn
 from s2fgan.data.batch import PortraitBatch
 from s2fgan.layers.gradient_reversal import grad_reverse
 from s2fgan.models.attribute_mapper import projection_loss
+from s2fgan.models.latent_layout import LatentLayout
 from s2fgan.models.region_generator import RegionGeneratorOutput
 from s2fgan.training import losses
 from s2fgan.training.config import TrainConfig
@@ -50,6 +51,7 @@ GENERATOR_TERMS = (
     "edit_delta",
     "edit_class",
     "cycle",
+    "feature_match",
     "adv",
     "domain",
 )
@@ -92,6 +94,13 @@ class GeneratorStep:
     fake_segmentation: torch.Tensor | None
     sketch_face: RegionGeneratorOutput
     edited_face: RegionGeneratorOutput
+
+
+def with_textures_of(ws: torch.Tensor, donor: torch.Tensor, num_regions: int) -> torch.Tensor:
+    """`ws` [B, num_ws, w_dim] with every region's texture slot taken from `donor`."""
+    layout = LatentLayout(num_regions, ws.shape[-1])
+    first = layout.texture_slot(0)
+    return torch.cat([ws[:, :first], donor[:, first : first + num_regions]], 1)
 
 
 def _split(
@@ -153,18 +162,22 @@ class TrainingLoss:
             on_sketch = inputs.on_sketch[:, None, None]
             ws_src = torch.where(on_sketch, ws_s, ws_p)
             ws_e = raw["attribute_mapper"].edit(ws_src, targets)
-            codes = [ws_p, ws_s, ws_e]
+            codes = {"p": ws_p, "s": ws_s, "e": ws_e}
+            if c.sketch_texture_from_photo:
+                codes["st"] = with_textures_of(ws_s, ws_p, raw["generator"].config.num_regions)
             if inputs.z is not None:
                 ws_r = nets["mapping"](inputs.z)
                 raw["mapping"].track_w_avg(self.reduce_mean(ws_r.detach().float().mean(0)))
-                codes.append(ws_r)
-            outs = _split(nets["generator"](torch.cat(codes)), [len(w) for w in codes])
-            out_p, out_s, out_e = outs[:3]
-            out_r = outs[3] if inputs.z is not None else None
+                codes["r"] = ws_r
+            rendered = nets["generator"](torch.cat(list(codes.values())))
+            outs = dict(zip(codes, _split(rendered, [len(w) for w in codes.values()]), strict=True))
+            out_p, out_s, out_e, out_r = outs["p"], outs["s"], outs["e"], outs.get("r")
+            # the face the sketch side's reconstruction is judged on (sketch_texture_from_photo)
+            out_shape = outs.get("st", out_s)
 
             rw = self.region_weight
             terms["rec"] = losses.reconstruction(out_p.image, photo) + losses.reconstruction(
-                out_s.image, photo
+                out_shape.image, photo
             )
             terms["seg"] = losses.mask_cross_entropy(
                 out_p.segmentation, mask, rw
@@ -196,6 +209,16 @@ class TrainingLoss:
                 )
             if c.w_edit_cycle > 0:
                 terms["cycle"] = self.cycle_term(out_e.image, ws_src, rows, j)
+            if c.w_feature_match > 0:
+                features = raw["discriminator"].image_features
+                faces = torch.cat([out_p.image, out_shape.image])
+                terms["feature_match"] = losses.feature_match(
+                    features, faces, photo.repeat(2, 1, 1, 1)
+                )
+                if target is not None:
+                    terms["feature_match"] = terms["feature_match"] + losses.feature_match(
+                        features, out_e.image, target.image
+                    )
             fake_image = fake_seg = None
             if self.uses_discriminator:
                 # Random and sketch faces meet the discriminator: L1 alone makes a face the
@@ -224,6 +247,7 @@ class TrainingLoss:
                 + edit_weight * c.w_edit_delta * terms["edit_delta"]
                 + edit_weight * c.w_edit_class * terms["edit_class"]
                 + c.w_edit_cycle * terms["cycle"]
+                + c.w_feature_match * terms["feature_match"]
                 + c.w_adversarial * terms["adv"]
                 + c.w_domain * terms["domain"]
             )

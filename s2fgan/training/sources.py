@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -63,6 +64,26 @@ def flip(attributes: torch.Tensor, edit_j: torch.Tensor) -> torch.Tensor:
     return flipped
 
 
+@dataclass
+class StepData:
+    """One process's data of one step: its portraits, the attributes each portrait's training
+    edit flips ([B, K]) and the portraits with those flipped (None where the data has no
+    counterfactuals)."""
+
+    batch: PortraitBatch
+    edit_j: torch.Tensor
+    counterfactual: PortraitBatch | None = None
+    fresh: bool = True  # False: a step trained on before (RenderPool's reuse)
+
+
+def step_edits(config: TrainConfig, n: int, step: int, process_index: int) -> torch.Tensor:
+    """The edits of a step, drawn from a generator of (seed, step, process) alone, so that
+    they are the same wherever and in whatever order the step is rendered."""
+    rng = torch.Generator().manual_seed(hash((config.seed, step, process_index)) % 2**62)
+    weights = edit_sampling_weights(config.edit_weights)
+    return draw_edits(n, rng, weights, config.edit_flips)
+
+
 def parse_framing_text(text: str) -> bool | tuple[float, float]:
     """TrainConfig.framing: "" -> False (fixed framing); "0.7,1.6" -> (0.7, 1.6)."""
     if not text:
@@ -89,17 +110,28 @@ class SyntheticSource:
             compile=config.compile_engine,
             chunk_size=config.batch_size,
         )
+        self.config = config
         self.batch_size = config.batch_size
         self.process_index, self.num_processes = process_index, num_processes
 
-    def batches(self, first_step: int) -> Iterator[PortraitBatch]:
-        for step in itertools.count(first_step):
-            first = (step * self.num_processes + self.process_index) * self.batch_size
-            yield self.engine.render(range(first, first + self.batch_size))
+    def render_step(self, step: int) -> StepData:
+        """The portraits of a step, its edits and their counterfactual renders."""
+        first = (step * self.num_processes + self.process_index) * self.batch_size
+        batch = self.engine.render(range(first, first + self.batch_size))
+        edit_j = step_edits(self.config, len(batch), step, self.process_index)
+        counterfactual = self.engine.render(batch.seeds, flip(batch.attributes, edit_j))
+        return StepData(batch, edit_j, counterfactual)
 
-    def counterfactual(self, batch: PortraitBatch, flipped: torch.Tensor) -> PortraitBatch:
-        """The same portraits with the attributes `flipped` [n, 12] (on the CPU)."""
-        return self.engine.render(batch.seeds.cpu(), flipped)
+    def steps(self, first_step: int) -> Iterator[StepData]:
+        """The steps from `first_step` on, rendered here, or by TrainConfig.render_workers
+        worker processes ahead of the loop (RenderPool)."""
+        if self.config.render_workers > 0:
+            from s2fgan.training.render_pool import RenderPool
+
+            yield from RenderPool(self, first_step)
+            return
+        for step in itertools.count(first_step):
+            yield self.render_step(step)
 
     def region_sample(self) -> torch.Tensor:
         """Region ids [256, H, W] of training portraits (region_weights)."""
@@ -131,11 +163,16 @@ class FolderSource:
             collate_fn=default_collate,  # dicts of tensors: pinnable, unlike a dataclass
             generator=torch.Generator().manual_seed(config.seed),
         )
-        self.accelerator = accelerator
+        self.config, self.accelerator = config, accelerator
         self.loader = accelerator.prepare_data_loader(loader, device_placement=False)
         logger.info("%d portraits, %d batches per epoch", len(self.dataset), len(self.loader))
 
-    def batches(self, first_step: int) -> Iterator[PortraitBatch]:
+    def steps(self, first_step: int) -> Iterator[StepData]:
+        for step, batch in enumerate(self._batches(first_step), first_step):
+            edit_j = step_edits(self.config, len(batch), step, self.accelerator.process_index)
+            yield StepData(batch, edit_j)
+
+    def _batches(self, first_step: int) -> Iterator[PortraitBatch]:
         per_epoch = len(self.loader)
         first_epoch, skip = divmod(first_step, per_epoch)
         for epoch in itertools.count(first_epoch):
@@ -152,9 +189,6 @@ class FolderSource:
                     attributes=items["attributes"],
                     seeds=items["seed"],
                 )
-
-    def counterfactual(self, batch: PortraitBatch, flipped: torch.Tensor) -> None:
-        return None
 
     def region_sample(self) -> torch.Tensor:
         n = min(256, len(self.dataset))

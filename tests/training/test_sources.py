@@ -13,7 +13,7 @@ from tests.training.test_losses_and_loop import TINY
 
 def test_training_draws_every_style_and_frames_heads_as_configured():
     config = replace(TINY, sketch_style="all", framing="0.7,1.6", batch_size=64)
-    batch = next(SyntheticSource(config, 0, 1).batches(0))
+    batch = next(SyntheticSource(config, 0, 1).steps(0)).batch
     styles = {SKETCH_STYLES[int(i)] for i in batch.factors["sketch_style"]}
     assert styles == set(TRAINING_STYLES)  # 64 portraits show all six styles
     fixed = SyntheticPortraits(config.resolution).render(batch.seeds)
@@ -35,3 +35,26 @@ def test_training_draws_every_style_and_frames_heads_as_configured():
 def test_bad_style_or_framing_is_refused(field, value, message):
     with pytest.raises(ValueError, match=message):
         SyntheticSource(replace(TINY, **{field: value}), 0, 1)
+
+
+def test_render_workers_paint_the_same_steps_as_the_loop():
+    config = replace(TINY, batch_size=2, compile_engine=False)
+    inline = SyntheticSource(config, 1, 2)
+    pooled = SyntheticSource(replace(config, render_workers=2), 1, 2).steps(5)
+    for step in (5, 6, 7):
+        want, got = inline.render_step(step), next(pooled)
+        assert torch.equal(want.batch.image, got.batch.image)
+        assert torch.equal(want.edit_j, got.edit_j)
+        assert torch.equal(want.counterfactual.image, got.counterfactual.image)
+    pooled.close()
+
+
+def test_render_reuse_trains_on_recent_steps_instead_of_waiting():
+    config = replace(TINY, batch_size=2, compile_engine=False, render_workers=1, render_reuse=4)
+    steps = SyntheticSource(config, 0, 1).steps(0)
+    seeds = [tuple(next(steps).batch.seeds.tolist()) for _ in range(12)]
+    steps.close()
+    assert seeds[0] == (0, 1)  # the first step waits for the painter
+    fresh = sorted(set(seeds))
+    assert fresh == [(2 * i, 2 * i + 1) for i in range(len(fresh))]  # painted in order
+    assert len(fresh) < len(seeds)  # a step served again while the painter worked
