@@ -97,6 +97,13 @@ def evaluate(
         )
         styled_seg = batched(lambda s: segmenter(styled_faces[s]).argmax(1), n)
         styled_emb = embed(styled_faces[:half])
+    # Random faces of the mapping network (a model that has one), against the same photos.
+    sample_random = getattr(model, "random", None)
+    if sample_random is not None:
+        random_faces = batched(
+            lambda s: model.synthesize(sample_random(range(s.start, s.stop))), half
+        )
+        random_emb = embed(random_faces)
     bar.update()
 
     # Photo -> encoder -> generator reconstruction.
@@ -196,6 +203,9 @@ def evaluate(
         "recon_miou": n,
         **style_samples,
     }
+    if sample_random is not None:
+        figures["fd_random"] = metrics.frechet_distance(random_emb, real_emb[half:])
+        samples["fd_random"] = [half, n - half]
     if styled:
         figures["sketch_miou_styled"] = metrics.miou(styled_seg, data.mask[:n])
         figures["sketch_iou_styled"] = metrics.region_iou(styled_seg, data.mask[:n])

@@ -41,6 +41,11 @@ class PipelineModel:
         """The codes with the colours of style seeds[b] for code b."""
         return self.pipe.style_ws(code, seeds)
 
+    def random(self, seeds: Sequence[int]) -> torch.Tensor:
+        """Codes of the mapping network's random faces, as `random_face` draws them when the
+        pipeline has no StyleBank."""
+        return self.pipe.random_ws(seeds)
+
     def edit(self, code: torch.Tensor, attributes: Mapping[str, float]) -> torch.Tensor:
         return self.pipe.edit_ws(code, attributes)
 

@@ -132,6 +132,16 @@ def summary_rows(results: dict[str, Any]) -> list[Row]:
             _samples(results, "fd"),
         )
     )
+    if "fd_random" in f:  # the mapping network's faces
+        rows.append(
+            Row(
+                "`fd_random` (`fd` of the mapping network's random faces)",
+                f"{f['fd_random']:.1f} ({f['fd_random'] / f['fd_floor']:.1f}x)",
+                "-",
+                "-",
+                _samples(results, "fd_random"),
+            )
+        )
     if "fd_styled" in f:  # a pipeline with a StyleBank: portrait i in style i
         rows.append(
             Row(

@@ -229,6 +229,15 @@ class SketchToFacePipeline(DiffusionPipeline):
         return self.style_bank.apply(ws.to(self.device, self.dtype), list(seeds))
 
     @torch.no_grad()
+    def random_ws(self, seeds: Sequence[int], truncation: float = 0.7) -> torch.Tensor:
+        """Codes of the mapping network's faces, one per seed (fixed by it), pulled towards
+        the mean code by `truncation` (1: none)."""
+        z = torch.cat(
+            [self.mapping.sample_z(1, torch.Generator().manual_seed(int(seed))) for seed in seeds]
+        )
+        return self.mapping.truncate(self.mapping(z.to(self.device, self.dtype)), truncation)
+
+    @torch.no_grad()
     def render(self, ws: torch.Tensor) -> RenderOutput:
         """Codes ws [B, num_ws, w_dim] -> images [B, 3, R, R] in [-1, 1] (float32) and region
         maps [B, R, R] (region ids), on the pipeline's device."""
@@ -370,6 +379,4 @@ class SketchToFacePipeline(DiffusionPipeline):
         _check_seed(seed)
         if self.has_styles:
             return self.synthesize(self.style_bank.faces([int(seed)]), seed=int(seed))
-        z = self.mapping.sample_z(1, torch.Generator().manual_seed(int(seed)))
-        ws = self.mapping.truncate(self.mapping(z.to(self.device, self.dtype)), truncation)
-        return self.synthesize(ws, seed=int(seed))
+        return self.synthesize(self.random_ws([int(seed)], truncation), seed=int(seed))

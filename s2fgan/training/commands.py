@@ -20,6 +20,7 @@ _FLAGS = (
     "workers",
     "steps",
     "max_minutes",
+    "segment_minutes",
     "init_from",
     "init_step",
     "d_warmup_steps",

@@ -37,6 +37,10 @@ class TrainConfig:
     lr_d: float = 1e-3
     clip_grad: float = 5.0  # gradient norm clipping of both sides (2e-3 without it diverged)
     max_minutes: float = 0.0  # > 0: stop (checkpoint and export) after this wall time
+    # > 0: stop this process after this many minutes (checkpoint and export) without
+    # changing the schedule, which max_minutes and steps set: one segment of a run that
+    # resumes later, in the same OUT, from its checkpoint
+    segment_minutes: float = 0.0
     # fine-tuning: a saved SketchToFacePipeline folder (or a run's OUT/final, which also holds
     # the image discriminator) whose networks start the run; init_step is the step those
     # weights were trained to, so step numbers and training seeds continue after it. A fresh
@@ -124,6 +128,9 @@ class TrainConfig:
     # CPU: flush denormal floats to zero (process-wide, torch.set_flush_denormal); a step
     # costs ~0.7 of one without
     flush_denormal: bool = True
+    # the generator renders a step's codes in calls of at most this many faces (0: one call);
+    # on a CPU a face costs about half as much in calls of 16 as in one call of 32
+    generator_chunk: int = 16
     compile_engine: bool = True  # torch.compile the data engine (a minute once, 2x faster)
     generator: dict = field(default_factory=dict)  # RegionGenerator overrides
     encoder: dict = field(default_factory=dict)  # Sketch/ImageEncoder overrides

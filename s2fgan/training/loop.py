@@ -98,7 +98,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     # each trained network on its own: a DDP wrapper per network under several processes
     # (the generator and the discriminator inside modules whose forward returns tensors)
     modules = [getattr(nets, name) for name in GENERATOR_SIDE]
-    modules[GENERATOR_SIDE.index("generator")] = Renderer(nets.generator)
+    modules[GENERATOR_SIDE.index("generator")] = Renderer(nets.generator, config.generator_chunk)
     *wrapped, classifier, opt_g, opt_d = accelerator.prepare(
         *modules,
         Classifier(nets.discriminator),
@@ -219,7 +219,9 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
             opt_d.step()
 
         minutes = run_minutes()
-        out_of_time = config.max_minutes > 0 and minutes > config.max_minutes
+        out_of_time = (config.max_minutes > 0 and minutes > config.max_minutes) or (
+            config.segment_minutes > 0 and minutes - minutes_before > config.segment_minutes
+        )
         checkpoint = (step + 1) % config.checkpoint_every == 0 or step + 1 == config.steps
         # Reading a loss waits for the device to finish the step; on a GPU the loop reads
         # them only on the steps that log or save, so that it queues the next step meanwhile.
@@ -252,7 +254,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         if checkpoint or out_of_time:
             _save_checkpoint(accelerator, state_path, step + 1, minutes)
         if out_of_time:
-            logger.warning("stopping at step %d: --max-minutes %s", step + 1, config.max_minutes)
+            logger.warning("stopping at step %d: out of minutes", step + 1)
             break
 
     steps.close()  # stops the painters of a RenderPool

@@ -213,6 +213,29 @@ def test_max_minutes_stops_with_a_checkpoint_and_final_networks(tmp_path):
     assert json.loads((tmp_path / "run/checkpoint/step.json").read_text())["step"] == 2
 
 
+def test_a_segment_stops_without_moving_the_schedule_and_the_next_one_resumes(tmp_path):
+    from dataclasses import replace
+
+    from s2fgan.training.loop import train
+
+    # (and the v2 terms: photo textures on the sketch side, feature matching)
+    config = replace(
+        TINY,
+        out_dir=str(tmp_path / "run"),
+        steps=50,
+        lr_decay_tail=0.5,
+        segment_minutes=1e-6,
+        sketch_texture_from_photo=True,
+        w_feature_match=1.0,
+    )
+    train(config, progress=False)
+    train(config, progress=False)  # the next segment: one more step
+    lines = [json.loads(x) for x in (tmp_path / "run/metrics.jsonl").read_text().splitlines()]
+    assert [x["step"] for x in lines] == [1, 2]
+    assert [x["lr_scale"] for x in lines] == [1.0, 1.0]  # far from the tail of 50 steps
+    assert all(x["feature_match"] > 0 for x in lines)
+
+
 def test_fine_tuning_starts_from_a_pipeline_and_warms_the_discriminators_up_first(tmp_path):
     from dataclasses import replace
 
