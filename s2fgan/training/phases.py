@@ -7,7 +7,10 @@ gradient reversal makes sketch codes indistinguishable from photo codes; the Att
 projections of ws_p predict the 12 attributes; an edit of some attributes (of a photo or a
 sketch code) must reproduce the engine's counterfactual render where the data has one, and
 the discriminator's attribute head must find the edited attribute on the edited face; the
-sketch faces and random faces meet the dual-branch discriminator.
+sketch faces and random faces meet the dual-branch discriminator. With
+`sketch_texture_from_photo` the sketch side's reconstruction renders the sketch's shape codes
+with the photo's texture codes; with `w_feature_match` the photo's reconstructions (and an
+edit's counterfactual) are also compared in the image discriminator's features.
 
 `TrainingLoss.discriminator_step` (Dmain, with the lazy R1 regularisation folded in on the
 steps that have it, StyleGAN3's Dboth) trains the image discriminator on real photos against

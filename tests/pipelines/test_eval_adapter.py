@@ -9,7 +9,7 @@ import torch
 from PIL import Image, ImageDraw
 
 from s2fgan.cli import main
-from s2fgan.data.image_io import image_to_tensor, image_to_uint8, sketch_to_tensor
+from s2fgan.data.image_io import image_to_tensor, image_to_uint8, sketch_to_tensor, tensor_to_pil
 from s2fgan.data.sketch_input import prepare_sketch
 from s2fgan.evaluation.commands import load_evaluators
 from s2fgan.evaluation.evaluate import EvalConfig, evaluate
@@ -81,6 +81,16 @@ def test_eval_of_a_saved_folder_gives_the_figures_of_the_live_pipeline(tiny_pipe
     assert figures == json.loads(json.dumps(live["figures"]))
     assert set(figures["swap_effect"]) == {"hair", "eyes", "mouth", "background"}
     assert "fd_styled" not in figures  # no StyleBank, no styled figures
+    # the mapping network's faces are scored against the same held-out photos as `fd`
+    assert figures["fd_random"] > 0 and figures["fd_random"] != figures["fd"]
+
+
+def test_random_faces_of_the_mapping_network_are_fixed_by_their_seeds(tiny_pipeline):
+    ws = tiny_pipeline.random_ws([3, 4])
+    assert torch.equal(ws[1:], tiny_pipeline.random_ws([4]))
+    face = np.asarray(tiny_pipeline.random_face(4).images[0]).astype(int)
+    rendered = np.asarray(tensor_to_pil(tiny_pipeline.render(ws[1:]).images[0].cpu()))
+    assert np.abs(face - rendered.astype(int)).max() <= 1
 
 
 def test_a_pipeline_with_styles_is_also_scored_in_its_styles(tiny_styled_pipeline, tmp_path):
