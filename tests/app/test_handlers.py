@@ -164,8 +164,9 @@ def test_swap_and_donor_errors(h, drawn):
         h.swap(session, ["tail"], "shape")
     with pytest.raises(gr.Error, match="whole number"):
         h.donor_from_seed("abc", session)
-    with pytest.raises(gr.Error, match="non-negative"):
-        h.donor_from_seed(-3, session)
+    for bad in (-3, 2.5, 1e20, None, float("nan")):
+        with pytest.raises(gr.Error, match=r"donor seed must be a whole number in 0\.\.2147483647"):
+            h.donor_from_seed(bad, session)
     assert 0 <= h.roll() < 2**31
 
 
@@ -236,7 +237,7 @@ def test_new_colours_draws_again_when_the_picture_would_not_change(h, drawn, mon
 
 
 @pytest.mark.parametrize(
-    ("style", "message"), [(None, "Give a colour seed"), (-2, "0.."), (1.5, "whole")]
+    ("style", "message"), [(None, "colour seed must be a whole number"), (-2, "0.."), (1.5, "whole")]
 )
 def test_a_bad_colour_seed_is_a_clear_error(tiny_styled_pipeline, style, message):
     h = Handlers(tiny_styled_pipeline)
