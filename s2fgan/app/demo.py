@@ -8,6 +8,7 @@ freed when the tab closes or after `session_ttl` idle seconds; the queue bounds 
 
 from __future__ import annotations
 
+import inspect
 from functools import partial
 
 import gradio as gr
@@ -32,6 +33,18 @@ CANVAS = 384  # px of the drawing canvas (the model resizes to its own resolutio
 SESSION_TTL = 3600  # s a session's faces are kept after its last action
 # Every 10 minutes, gradio deletes the pictures it cached for the page over an hour ago.
 DELETE_CACHE = (600, 3600)
+
+
+def _named(function, names: list[str]):
+    """`function` with a signature that names its parameters, so that API clients see (and
+    are asked for) each slider by its attribute's name rather than param_6."""
+
+    def call(*args):
+        return function(*args)
+
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    call.__signature__ = inspect.Signature([inspect.Parameter(n, kind) for n in names])
+    return call
 
 
 def build_demo(
@@ -243,7 +256,10 @@ def build_demo(
         # One named endpoint for programmatic slider edits (gradio_client, tests).
         edit_api = gr.Button(visible=False)
         edit_api.click(
-            h.edit, [session, *overlays, *sliders], [result, session, download], api_name="edit"
+            _named(h.edit, ["session", "show_mask", "show_sketch", *ATTRIBUTES]),
+            [session, *overlays, *sliders],
+            [result, session, download],
+            api_name="edit",
         )
         reset.click(h.reset, [session, *overlays], rendered, api_name="reset")
         # one event that draws the seed and repaints (again if the picture would not change)

@@ -16,12 +16,17 @@ import gradio as gr
 
 
 class StrengthSlider(gr.Slider):
-    """An attribute slider (build it as gr.Slider)."""
+    """An attribute slider (build it as gr.Slider). Its blank value stays blank (gr.Slider
+    shows its minimum instead): blank until there is a face, which API callers must give
+    every strength for, and what its reset button sends back."""
 
     is_template = True  # drawn by gr.Slider's own frontend
 
     def preprocess(self, payload):
         return payload
+
+    def postprocess(self, value):
+        return None if value is None else super().postprocess(value)
 
 
 class SeedNumber(gr.Number):
