@@ -210,10 +210,10 @@ def build_demo(
         generate.click(
             h.from_canvas, [canvas, session, *overlays, style], rendered, api_name="draw"
         ).then(h.received_sketch, [session], [received], api_name=False)
-        # The portrait follows the canvas at each stroke's end (an input event: a canvas filled
-        # by an example click changes without one). A stroke arriving while one renders waits,
-        # and only the newest waiting one runs.
-        canvas.input(
+        # The portrait follows the canvas at each stroke's end (a change: gradio's editor drops
+        # the first input event, the first stroke's). A stroke arriving while one renders
+        # waits, and only the newest waiting one runs.
+        canvas.change(
             h.live,
             [canvas, live, session, *overlays, style],
             rendered,
@@ -223,7 +223,8 @@ def build_demo(
             concurrency_id="live",
             show_progress="hidden",
         ).then(h.received_sketch, [session], [received], api_name=False, show_progress="hidden")
-        examples.click(
+        # The canvas is emptied first: gradio's editor stalls when a picture replaces strokes.
+        examples.click(lambda: None, None, canvas, api_name=False, show_progress="hidden").then(
             h.from_example,
             [examples, session, *overlays, style],
             [canvas, *rendered],
@@ -285,4 +286,6 @@ def build_demo(
         )
         swap.click(h.swap, [session, regions, parts, *overlays], rendered, api_name="swap")
         demo.load(h.donor_from_seed, [seed, session], [donor_view, session], api_name=False)
+        # the sliders show 0 until there is a face (blank in the config: see StrengthSlider)
+        demo.load(lambda: [0.0] * len(sliders), None, sliders, api_name=False)
     return demo

@@ -18,7 +18,7 @@ from PIL import Image
 
 from s2fgan.app.downloads import Downloads
 from s2fgan.app.examples import example_paths
-from s2fgan.app.images import DISPLAY, compose, read_canvas, read_upload
+from s2fgan.app.images import DISPLAY, compose, drawn_by_hand, read_canvas, read_upload
 from s2fgan.app.inputs import MAX_SEED, parse_seed, parse_strength, user_error
 from s2fgan.app.loading import gpu
 from s2fgan.constants import ATTRIBUTES, REGIONS
@@ -208,9 +208,9 @@ class Handlers:
 
     def live(self, canvas, on, session, show_mask=False, show_sketch=False, style=None):
         """A stroke ended with "live" on: the portrait follows the canvas, keeping the slider
-        edits and swaps. A canvas with nothing on it yet changes nothing, silently (the user
-        has just cleared it, or is starting to draw)."""
-        if not on:
+        edits and swaps. A canvas without strokes of the user's own changes nothing, silently
+        (the user has just cleared it, or an example was put on it, which rendered itself)."""
+        if not on or not drawn_by_hand(canvas):
             return _no_change()
         try:
             sketch = read_canvas(canvas)

@@ -42,6 +42,22 @@ def read_canvas(value) -> Image.Image:
     return to_rgb(image)
 
 
+def drawn_by_hand(value) -> bool:
+    """Whether a gr.Sketchpad value holds strokes of the user's own: a layer with a visible
+    pixel. A canvas that only shows a picture put there (an example) holds none. Any other
+    value (an image sent through the API) counts as drawn."""
+    if not isinstance(value, dict):
+        return value is not None
+    for layer in value.get("layers") or []:
+        if isinstance(layer, str | os.PathLike):
+            layer = open_image(layer)
+        if isinstance(layer, np.ndarray):
+            layer = Image.fromarray(layer)
+        if layer is not None and (layer.mode != "RGBA" or layer.getchannel("A").getbbox()):
+            return True
+    return False
+
+
 def read_upload(path: str | os.PathLike | None, what: str = "image") -> Image.Image:
     """An uploaded file as RGB, refusing missing, oversized or undecodable files."""
     if path is None:

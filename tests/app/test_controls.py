@@ -193,24 +193,39 @@ def test_events_write_no_new_temp_folders_and_sessions_free_their_file(h, drawn)
     assert h.downloads.count() == 0 and session.face is None
 
 
+def drawing(layer: Image.Image, background=None) -> dict:
+    """A Sketchpad value: the user's strokes on a layer over an optional picture."""
+    composite = layer.copy()
+    if background is not None:
+        composite = background.convert("RGBA")
+        composite.alpha_composite(layer)
+    return {"background": background, "layers": [layer], "composite": composite}
+
+
 def test_live_drawing_follows_the_canvas_and_keeps_edits_and_swaps(h):
-    # nothing drawn yet, or "live" off: nothing changes and no error interrupts the drawing
-    empty = h.live({"composite": Image.new("RGBA", (200, 200), (0, 0, 0, 0))}, True, None)
-    assert all(skipped(x) for x in empty)
-    assert all(skipped(x) for x in h.live(strokes(), False, None))
-    image, session, *_ = h.live({"composite": strokes()}, True, None)
+    # nothing drawn yet, an example put on the canvas, or "live" off: nothing changes, and no
+    # error interrupts the drawing
+    empty = drawing(Image.new("RGBA", (200, 200), (0, 0, 0, 0)))
+    example = Image.open(example_paths()[0])
+    for canvas, on in [
+        (empty, True),
+        ({"background": example, "layers": [], "composite": example}, True),
+        (drawing(strokes()), False),
+    ]:
+        assert all(skipped(x) for x in h.live(canvas, on, None))
+    image, session, *_ = h.live(drawing(strokes()), True, None)
     assert session.source == "live canvas"
-    values = [
-        3.0 if n == "Smiling" else v for n, v in zip(ATTRIBUTES, h.sliders(session), strict=True)
-    ]
-    h.edit(session, False, False, *values)
+    h.edit(session, False, False, *with_strength(h, session, "Smiling", 3.0))
     h.donor_from_seed(5, session)
     h.swap(session, ["hair"], "texture")
     more = strokes()
     more.paste((0, 0, 0, 255), (60, 130, 140, 134))  # one more stroke: a mouth
-    after, session, *sliders = h.live({"composite": more}, True, session)
+    after, session, *sliders = h.live(drawing(more), True, session)
     assert session.edits == {"Smiling": 3.0} and len(session.swaps) == 1
     assert session.face.attributes[0]["Smiling"] == pytest.approx(3.0, abs=1e-3)
     assert not np.array_equal(np.asarray(after), np.asarray(image))
+    # strokes over an example follow it too
+    _, session, *_ = h.live(drawing(more, background=example), True, session)
+    assert session.source == "live canvas"
     with pytest.raises(gr.Error, match="mostly ink"):  # a black canvas still says why
-        h.live({"composite": Image.new("RGB", (200, 200), "black")}, True, session)
+        h.live(drawing(Image.new("RGBA", (200, 200), "black")), True, session)
