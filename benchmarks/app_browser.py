@@ -166,6 +166,7 @@ def main() -> None:
     }
     with sync_playwright() as p:
         browser, page = open_page(p, demo.local_url)
+        page.locator("#live input").uncheck()  # Generate times the whole canvas -> portrait
         draw_face(page)
         for i in range(args.runs):
             times["draw -> portrait"].append(click_and_time(page, "#generate"))
@@ -173,10 +174,8 @@ def main() -> None:
             drag_slider(page, "Smiling", 0.95 if i % 2 == 0 else 0.05)
             times["slider -> re-edit"].append(wait_for_new_result(page, before))
             before = result_src(page)
-            page.get_by_role("tab", name="Upload a sketch").click()
-            page.locator("button.gallery-item").nth(i % 6).click()
+            page.locator("#examples button").nth(i % 6).click()
             times["example click -> portrait"].append(wait_for_new_result(page, before))
-            page.get_by_role("tab", name="Draw").click()
             page.click("#dice")
             time.sleep(1.0)  # the donor renders (tens of ms) before we swap
             times["swap hair"].append(click_and_time(page, "#swap"))
