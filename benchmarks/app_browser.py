@@ -57,37 +57,75 @@ def wait_for_new_result(page, before: str | None, timeout: float = 60.0) -> floa
     raise TimeoutError(f"the portrait did not change in {timeout:.0f} s; the app said {said}")
 
 
-def draw_face(page) -> None:
-    """Pick the brush and draw a head, eyes, nose and mouth with the mouse."""
-    page.get_by_role("button", name="Brush").first.click()
+def wait_for_quiet_result(page, quiet: float = 1.0, timeout: float = 60.0) -> str | None:
+    """The shown portrait once it has stayed the same for `quiet` seconds (live drawing and
+    sliders may still be rendering the last strokes or keys)."""
+    start = time.perf_counter()
+    src, since = result_src(page), time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        time.sleep(0.05)
+        now = result_src(page)
+        if now != src:
+            src, since = now, time.perf_counter()
+        elif time.perf_counter() - since >= quiet:
+            return src
+    raise TimeoutError(f"the portrait kept changing for {timeout:.0f} s")
+
+
+def _canvas_frame(page):
+    """(centre x, centre y, radius) of the drawing area, in page pixels."""
     box = page.locator("#canvas canvas").first.bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    r = 0.3 * min(box["width"], box["height"])  # stay on the paper
+    return cx, cy, 0.3 * min(box["width"], box["height"])  # stay on the paper
 
-    def stroke(points):
-        page.mouse.move(*points[0])
-        page.mouse.down()
-        for p in points[1:]:
-            page.mouse.move(*p, steps=2)
-        page.mouse.up()
 
-    stroke(
+def stroke(page, points) -> None:
+    """One stroke of the mouse through `points`, ending when the button is released."""
+    page.mouse.move(*points[0])
+    page.mouse.down()
+    for p in points[1:]:
+        page.mouse.move(*p, steps=2)
+    page.mouse.up()
+
+
+def stroke_across(page, row: float = 0.75) -> None:
+    """Pick the brush and draw one horizontal line across the face, `row` of the way down."""
+    page.get_by_role("button", name="Brush").first.click()
+    cx, cy, r = _canvas_frame(page)
+    y = cy + (2 * row - 1) * r
+    stroke(page, [(cx - 0.4 * r + 0.1 * r * k, y) for k in range(9)])
+
+
+def face_strokes(page) -> list[list[tuple[float, float]]]:
+    """A head, brows, eyes, nose and mouth: the points of each stroke, in page pixels."""
+    cx, cy, r = _canvas_frame(page)
+    strokes = [
         [
             (cx + 0.8 * r * math.cos(a), cy + r * math.sin(a))
             for a in [2 * math.pi * k / 48 for k in range(49)]
         ]
-    )
+    ]
     for side in (-1, 1):  # eyes and brows
         ex = cx + side * 0.35 * r
-        stroke([(ex - 0.15 * r, cy - 0.2 * r), (ex + 0.15 * r, cy - 0.2 * r)])
-        stroke([(ex - 0.18 * r, cy - 0.38 * r), (ex + 0.18 * r, cy - 0.4 * r)])
-    stroke([(cx, cy - 0.1 * r), (cx - 0.08 * r, cy + 0.2 * r), (cx + 0.05 * r, cy + 0.22 * r)])
-    stroke(
+        strokes.append([(ex - 0.15 * r, cy - 0.2 * r), (ex + 0.15 * r, cy - 0.2 * r)])
+        strokes.append([(ex - 0.18 * r, cy - 0.38 * r), (ex + 0.18 * r, cy - 0.4 * r)])
+    strokes.append(
+        [(cx, cy - 0.1 * r), (cx - 0.08 * r, cy + 0.2 * r), (cx + 0.05 * r, cy + 0.22 * r)]
+    )
+    strokes.append(
         [
             (cx - 0.3 * r + 0.03 * r * k, cy + 0.5 * r + 0.01 * r * (k - 10) ** 2 / 10)
             for k in range(21)
         ]
     )
+    return strokes
+
+
+def draw_face(page) -> None:
+    """Pick the brush and draw a head, eyes, nose and mouth with the mouse."""
+    page.get_by_role("button", name="Brush").first.click()
+    for points in face_strokes(page):
+        stroke(page, points)
 
 
 def drag_slider(page, attribute: str, fraction: float) -> None:
@@ -128,6 +166,7 @@ def main() -> None:
     }
     with sync_playwright() as p:
         browser, page = open_page(p, demo.local_url)
+        page.locator("#live input").uncheck()  # Generate times the whole canvas -> portrait
         draw_face(page)
         for i in range(args.runs):
             times["draw -> portrait"].append(click_and_time(page, "#generate"))
@@ -135,10 +174,8 @@ def main() -> None:
             drag_slider(page, "Smiling", 0.95 if i % 2 == 0 else 0.05)
             times["slider -> re-edit"].append(wait_for_new_result(page, before))
             before = result_src(page)
-            page.get_by_role("tab", name="Upload a sketch").click()
-            page.locator("button.gallery-item").nth(i % 6).click()
+            page.locator("#examples button").nth(i % 6).click()
             times["example click -> portrait"].append(wait_for_new_result(page, before))
-            page.get_by_role("tab", name="Draw").click()
             page.click("#dice")
             time.sleep(1.0)  # the donor renders (tens of ms) before we swap
             times["swap hair"].append(click_and_time(page, "#swap"))

@@ -1,17 +1,23 @@
 """`build_demo(pipe)`: the Gradio Blocks of s2fgan (UI wiring only; actions in handlers.py).
 
-Panels: Sketch (draw / upload a sketch / upload a photo, examples) -> Result (colour seed,
-overlays, download) -> Attributes (12 sliders from the face's own strengths) -> Region swap (donor,
-regions, shape/texture). Per-user state lives in gr.State; the queue bounds concurrency.
+Panels: Sketch (draw, live or with Generate / upload a sketch / upload a photo, examples) ->
+Result (colour seed, overlays, download) -> Attributes (12 sliders from the face's own
+strengths) -> Region swap (donor, regions, shape/texture). Per-user state lives in gr.State,
+freed when the tab closes or after `session_ttl` idle seconds; the queue bounds concurrency.
 """
 
 from __future__ import annotations
+
+import inspect
+from functools import partial
 
 import gradio as gr
 
 from s2fgan.app.examples import example_paths
 from s2fgan.app.handlers import PART_CHOICES, Handlers
 from s2fgan.app.images import region_legend
+from s2fgan.app.inputs import MAX_SEED
+from s2fgan.app.raw_inputs import SeedNumber, StrengthSlider
 from s2fgan.app.upload import image_upload
 from s2fgan.constants import ATTRIBUTES, REGIONS
 from s2fgan.version import __version__
@@ -24,14 +30,43 @@ INTRO = (
     f"s2fgan {__version__}; downloads say so in their PNG metadata."
 )
 CANVAS = 384  # px of the drawing canvas (the model resizes to its own resolution)
+SESSION_TTL = 3600  # s a session's faces are kept after its last action
+# Every 10 minutes, gradio deletes the pictures it cached for the page over an hour ago.
+DELETE_CACHE = (600, 3600)
 
 
-def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
-    """The app for one SketchToFacePipeline. Launch it with `.queue(...).launch()`."""
+def _named(function, names: list[str]):
+    """`function` with a signature that names its parameters, so that API clients see (and
+    are asked for) each slider by its attribute's name rather than param_6."""
+
+    def call(*args):
+        return function(*args)
+
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    call.__signature__ = inspect.Signature([inspect.Parameter(n, kind) for n in names])
+    return call
+
+
+def build_demo(
+    pipe,
+    title: str = TITLE,
+    session_ttl: float = SESSION_TTL,
+    delete_cache: tuple[int, int] = DELETE_CACHE,
+) -> gr.Blocks:
+    """The app for one SketchToFacePipeline. Launch it with `.queue(...).launch()`.
+
+    Args:
+        pipe: the SketchToFacePipeline.
+        title: the page's heading.
+        session_ttl: seconds a session's state lives after its last change (gradio frees it
+            sooner when the tab closes); its download file goes with it.
+        delete_cache: gradio's (frequency, age) in seconds for deleting the files it cached.
+    """
     h = Handlers(pipe)
     styles = bool(getattr(pipe, "has_styles", False))  # folders with a StyleBank
-    with gr.Blocks(title="s2fgan", analytics_enabled=False) as demo:
-        session = gr.State(None)
+    with gr.Blocks(title="s2fgan", analytics_enabled=False, delete_cache=delete_cache) as demo:
+        demo.handlers = h  # the soak test reads its download folder
+        session = gr.State(None, time_to_live=session_ttl, delete_callback=h.forget)
         gr.Markdown(f"# {title}\n{INTRO}")
         with gr.Row(equal_height=False):
             with gr.Column(scale=1):
@@ -52,7 +87,13 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
                             layers=False,
                             elem_id="canvas",
                         )
-                        generate = gr.Button("Generate", variant="primary", elem_id="generate")
+                        with gr.Row():
+                            live = gr.Checkbox(
+                                label="Live: the portrait follows each stroke",
+                                value=True,
+                                elem_id="live",
+                            )
+                            generate = gr.Button("Generate", variant="primary", elem_id="generate")
                     with gr.Tab("Upload a sketch"):
                         sketch_file = image_upload(
                             label="Sketch (dark lines on white)", elem_id="sketch-upload"
@@ -62,11 +103,13 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
                         photo_sketch = gr.Image(
                             label="Its line drawing", interactive=False, format="png"
                         )
-                gr.Examples(
-                    examples=[[p] for p in example_paths()],
-                    inputs=[sketch_file],
-                    label="Example sketches (click one)",
-                    examples_per_page=8,
+                examples = gr.Dataset(
+                    components=[gr.Image(type="filepath", visible=False)],
+                    samples=[[p] for p in example_paths()],
+                    type="index",
+                    label="Example sketches (click one: it goes onto the canvas too)",
+                    samples_per_page=8,
+                    elem_id="examples",
                 )
             with gr.Column(scale=1):
                 result = gr.Image(
@@ -87,11 +130,13 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
                     elem_id="received",
                 )
                 with gr.Row(visible=styles):
-                    style = gr.Number(
+                    # a text box, so that blank (the sketch's own colours) stays blank: a number
+                    # box shows and sends 0
+                    style = gr.Textbox(
                         label="Colour seed (blank: the sketch's own colours)",
-                        value=None,
-                        precision=0,
-                        minimum=0,
+                        value="",
+                        placeholder="blank: the sketch's own colours",
+                        max_lines=1,
                         elem_id="style",
                     )
                     colours = gr.Button("New colours", elem_id="colours")
@@ -104,16 +149,19 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
             with gr.Column(scale=1):
                 gr.Markdown(
                     "### Attributes\nEach slider sets how strongly the face has the "
-                    "attribute, from -4 (not at all) to +4; they start at the face's own values."
+                    "attribute, from -4 (not at all) to +4; they start at the face's own values, "
+                    "and a slider's own reset (↺) goes back to it."
                 )
                 sliders = []
                 with gr.Row():
                     for name in ATTRIBUTES:
                         sliders.append(
-                            gr.Slider(
+                            # blank until there is a face; its reset button sends the blank,
+                            # which the handler reads as "the face's own value"
+                            StrengthSlider(
                                 -4,
                                 4,
-                                value=0,
+                                value=None,
                                 step=0.1,
                                 label=name.replace("_", " "),
                                 elem_id=f"slider-{name}",
@@ -128,8 +176,12 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
                         with gr.Tabs():
                             with gr.Tab("Random donor"):
                                 with gr.Row():
-                                    seed = gr.Number(
-                                        label="Donor seed", value=1, precision=0, minimum=0
+                                    seed = SeedNumber(
+                                        label="Donor seed",
+                                        value=1,
+                                        precision=0,
+                                        minimum=0,
+                                        maximum=MAX_SEED,
                                     )
                                     dice = gr.Button("New random donor", elem_id="dice")
                             with gr.Tab("Donor sketch"):
@@ -158,9 +210,28 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
         generate.click(
             h.from_canvas, [canvas, session, *overlays, style], rendered, api_name="draw"
         ).then(h.received_sketch, [session], [received], api_name=False)
-        # .change, not .upload: clicking an example fills the component without an upload.
-        sketch_file.change(
-            lambda path, *rest: h.from_sketch_file(path, *rest) if path else gr.skip(),
+        # The portrait follows the canvas at each stroke's end (a change: gradio's editor drops
+        # the first input event, the first stroke's). A stroke arriving while one renders
+        # waits, and only the newest waiting one runs.
+        canvas.change(
+            h.live,
+            [canvas, live, session, *overlays, style],
+            rendered,
+            api_name="live",
+            trigger_mode="always_last",
+            concurrency_limit=1,
+            concurrency_id="live",
+            show_progress="hidden",
+        ).then(h.received_sketch, [session], [received], api_name=False, show_progress="hidden")
+        # The canvas is emptied first: gradio's editor stalls when a picture replaces strokes.
+        examples.click(lambda: None, None, canvas, api_name=False, show_progress="hidden").then(
+            h.from_example,
+            [examples, session, *overlays, style],
+            [canvas, *rendered],
+            api_name="example",
+        ).then(h.received_sketch, [session], [received], api_name=False)
+        sketch_file.upload(
+            h.from_sketch_file,
             [sketch_file, session, *overlays, style],
             rendered,
             api_name="sketch",
@@ -171,19 +242,25 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
             [photo_sketch, *rendered],
             api_name="photo",
         ).then(h.received_sketch, [session], [received], api_name=False)
-        for slider in sliders:
-            slider.release(
-                h.edit,
-                [session, *overlays, *sliders],
-                [result, session, download],
-                api_name=False,
-                show_progress="minimal",
-                trigger_mode="always_last",
-            )
+        # A slider re-renders as it moves (drag, typing, arrow keys: input events, the newest
+        # one winning) and on release (end of a drag, leaving the box, its reset button).
+        for name, slider in zip(ATTRIBUTES, sliders, strict=True):
+            for event, blank_resets in ((slider.input, False), (slider.release, True)):
+                event(
+                    partial(h.slide, name, blank_resets),
+                    [session, *overlays, *sliders],
+                    [result, session, download, slider],
+                    api_name=False,
+                    show_progress="hidden",
+                    trigger_mode="always_last",
+                )
         # One named endpoint for programmatic slider edits (gradio_client, tests).
         edit_api = gr.Button(visible=False)
         edit_api.click(
-            h.edit, [session, *overlays, *sliders], [result, session, download], api_name="edit"
+            _named(h.edit, ["session", "show_mask", "show_sketch", *ATTRIBUTES]),
+            [session, *overlays, *sliders],
+            [result, session, download],
+            api_name="edit",
         )
         reset.click(h.reset, [session, *overlays], rendered, api_name="reset")
         # one event that draws the seed and repaints (again if the picture would not change)
@@ -209,4 +286,6 @@ def build_demo(pipe, title: str = TITLE) -> gr.Blocks:
         )
         swap.click(h.swap, [session, regions, parts, *overlays], rendered, api_name="swap")
         demo.load(h.donor_from_seed, [seed, session], [donor_view, session], api_name=False)
+        # the sliders show 0 until there is a face (blank in the config: see StrengthSlider)
+        demo.load(lambda: [0.0] * len(sliders), None, sliders, api_name=False)
     return demo

@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image
 
 from s2fgan.constants import REGION_COLORS
-from s2fgan.data.image_io import open_image, to_rgb
+from s2fgan.data.image_io import ImageSizeError, open_image, to_rgb
 
 # Larger uploads are refused: a sketch or portrait needs far fewer pixels, and decoding a
 # huge image would hold the shared queue.
@@ -42,6 +42,22 @@ def read_canvas(value) -> Image.Image:
     return to_rgb(image)
 
 
+def drawn_by_hand(value) -> bool:
+    """Whether a gr.Sketchpad value holds strokes of the user's own: a layer with a visible
+    pixel. A canvas that only shows a picture put there (an example) holds none. Any other
+    value (an image sent through the API) counts as drawn."""
+    if not isinstance(value, dict):
+        return value is not None
+    for layer in value.get("layers") or []:
+        if isinstance(layer, str | os.PathLike):
+            layer = open_image(layer)
+        if isinstance(layer, np.ndarray):
+            layer = Image.fromarray(layer)
+        if layer is not None and (layer.mode != "RGBA" or layer.getchannel("A").getbbox()):
+            return True
+    return False
+
+
 def read_upload(path: str | os.PathLike | None, what: str = "image") -> Image.Image:
     """An uploaded file as RGB, refusing missing, oversized or undecodable files."""
     if path is None:
@@ -54,17 +70,16 @@ def read_upload(path: str | os.PathLike | None, what: str = "image") -> Image.Im
             f"upload at most {MAX_FILE_BYTES // 2**20} MB."
         )
     try:
-        image = open_image(path)
-    except (FileNotFoundError, ValueError):
+        # the header's size is checked before the pixels are decoded
+        image = open_image(path, max_side=MAX_SIDE, what=what)
+    except FileNotFoundError:
+        raise ValueError(f"Cannot read the uploaded {what}: the file is gone.") from None
+    except ImageSizeError:
+        raise
+    except ValueError:
         raise ValueError(
             f"Cannot read the uploaded {what} ({path.name}): upload a PNG, JPEG or WebP image."
         ) from None
-    if max(image.size) > MAX_SIDE:
-        w, h = image.size
-        raise ValueError(f"The {what} is {w}x{h} pixels; upload at most {MAX_SIDE} px a side.")
-    if min(image.size) < 16:
-        w, h = image.size
-        raise ValueError(f"The {what} is only {w}x{h} pixels; upload at least 16 px a side.")
     return to_rgb(image)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gradio as gr
 
+from s2fgan.app.inputs import user_error
+
 
 class ImageUpload(gr.Image):
     """Build it with `image_upload(...)`. No __init__ here: gradio reads a component's
@@ -21,9 +23,8 @@ class ImageUpload(gr.Image):
             return super().preprocess(payload)
         except Exception as error:  # PIL raises several kinds for a bad file
             name = getattr(payload, "orig_name", None) or "the file"
-            raise gr.Error(
-                f"Cannot read the uploaded image ({name}): upload a PNG, JPEG or WebP image.",
-                title="Cannot do that",
+            raise user_error(
+                f"Cannot read the uploaded image ({name}): upload a PNG, JPEG or WebP image."
             ) from error
 
 

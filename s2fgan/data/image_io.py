@@ -27,29 +27,61 @@ ImageSource = str | os.PathLike | Image.Image | np.ndarray
 
 # Modes whose pixels hold 16- or 32-bit integers; PIL's own convert("RGB") clips them at 255.
 _WIDE_INT_MODES = ("I", "I;16", "I;16L", "I;16B", "I;16N")
+# Smaller pictures hold no face the networks could read; the library and the app both refuse
+# them through `check_image_size`.
+MIN_SIDE = 16
 
 
-def open_image(path: str | os.PathLike) -> Image.Image:
+class ImageSizeError(ValueError):
+    """A picture too small or too large to use."""
+
+
+def check_image_size(width: int, height: int, what: str = "image", max_side: int | None = None):
+    """Refuse a picture smaller than MIN_SIDE (or larger than `max_side`) pixels a side.
+
+    Raises:
+        ImageSizeError: naming `what`, its size and the limit it breaks.
+    """
+    if min(width, height) < MIN_SIDE:
+        raise ImageSizeError(
+            f"the {what} is only {width}x{height} pixels; give at least {MIN_SIDE} px a side"
+        )
+    if max_side is not None and max(width, height) > max_side:
+        raise ImageSizeError(
+            f"the {what} is {width}x{height} pixels; give at most {max_side} px a side"
+        )
+
+
+def open_image(
+    path: str | os.PathLike, max_side: int | None = None, what: str = "image"
+) -> Image.Image:
     """Open and fully decode an image file, keeping its mode.
 
     Args:
         path: path of an image file in any format PIL reads.
+        max_side: refuse, from the file's header and before decoding, an image with a longer
+            side (a small file can hold a huge image that would take seconds and gigabytes
+            to decode).
+        what: how messages name the picture.
 
     Returns:
         The decoded PIL image (its pixels are read now, so a truncated file fails here).
 
     Raises:
         FileNotFoundError: the file does not exist.
-        ValueError: the file exists but is not a readable image; the message names the file.
+        ValueError: the file exists but is not a readable image (the message names the file),
+            or is larger than `max_side`.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"image file not found: {path}")
     try:
         with Image.open(path) as image:
+            if max_side is not None:  # Image.open reads only the header
+                check_image_size(*image.size, what=what, max_side=max_side)
             image.load()
             return image.copy()
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
         raise ValueError(f"cannot decode image file {path}: {error}") from error
 
 

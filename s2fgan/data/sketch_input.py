@@ -16,7 +16,7 @@ import logging
 import torch
 import torch.nn.functional as F
 
-from s2fgan.data.image_io import ImageSource, sketch_to_tensor
+from s2fgan.data.image_io import ImageSource, check_image_size, sketch_to_tensor
 
 logger = logging.getLogger(__name__)
 
@@ -188,12 +188,13 @@ def prepare_sketch(
     Raises:
         ValueError: NO_STROKES ("sketch is empty (no strokes): ...") for a blank page, MOSTLY_INK
             ("sketch is mostly ink (N% of the page is dark): ...") for a black or filled page;
-            a bad size or tensor.
+            a picture under MIN_SIDE pixels a side; a bad size or tensor.
         TypeError: an input of another kind.
     """
     if not isinstance(size, int) or size < 8:
         raise ValueError(f"size must be an integer of at least 8 pixels, got {size!r}")
     grey = _grey(image)
+    check_image_size(grey.shape[1], grey.shape[0], "sketch")
     sketch = normalize_sketch(grey) if normalize else grey
     if not normalize:
         share = (sketch < INK_LEVEL).float().mean().item()

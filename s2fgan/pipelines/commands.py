@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from s2fgan.errors import UserError
+from s2fgan.pipelines.loading import DEFAULT_MODEL
 
 
 def _parse_attributes(pairs: list[str]) -> dict[str, float]:
@@ -24,9 +25,12 @@ def _parse_attributes(pairs: list[str]) -> dict[str, float]:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--pipeline",
-        help="folder or Hub repo id (default: $S2FGAN_MODEL, else the bundled weights)",
+        help=f"pipeline folder or Hub repo id (default: $S2FGAN_MODEL, else {DEFAULT_MODEL}: "
+        "its copy in weights_card/ in a source checkout, else the Hugging Face cache or Hub)",
     )
-    parser.add_argument("--out", type=Path, required=True, help="PNG file to write")
+    parser.add_argument(
+        "--out", type=Path, required=True, help="PNG file to write (missing folders are created)"
+    )
     parser.add_argument("--mask-out", type=Path, help="also write the region map (PNG)")
     parser.add_argument("--code-out", type=Path, help="also save the code (for `edit`)")
     parser.add_argument("--attr", action="append", metavar="NAME=STRENGTH", default=[])
@@ -95,14 +99,14 @@ def _load_code(path: Path):
 def _write(args, face, **details) -> int:
     from safetensors.torch import save_file
 
-    from s2fgan.pipelines.png import save_generated_png
-
     if args.out.suffix.lower() != ".png":
         raise UserError(f"--out must be a .png file, got {str(args.out)!r}")
-    save_generated_png(face.images[0], args.out, attributes=face.attributes[0], **details)
+    face.save(args.out, **details)
     if args.mask_out:
+        args.mask_out.parent.mkdir(parents=True, exist_ok=True)
         face.masks[0].save(args.mask_out)
     if args.code_out:
+        args.code_out.parent.mkdir(parents=True, exist_ok=True)
         save_file({"ws": face.ws[:1].contiguous().cpu()}, str(args.code_out))
     print(f"wrote {args.out}")
     return 0
@@ -128,7 +132,7 @@ def run_generate(args: argparse.Namespace) -> int:
         except ValueError as error:
             raise UserError(str(error)) from None
     source = next(str(v) for v in (args.sketch, args.photo, args.code, args.seed) if v is not None)
-    return _write(args, face, source=source, seed=args.seed, style=args.style)
+    return _write(args, face, source=source, style=args.style)
 
 
 def run_edit(args: argparse.Namespace) -> int:

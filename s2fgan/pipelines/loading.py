@@ -1,11 +1,12 @@
 """Load a SketchToFacePipeline from a folder or a Hub repo id, with one-line errors.
 
 `SketchToFacePipeline.from_pretrained` (diffusers) already takes both; this picks the model
-(the argument, else $S2FGAN_MODEL, else the weights bundled beside the package, else their Hub
-repo), puts it on a device, and says plainly what went wrong when it cannot load: no such
-folder, a folder that is not a pipeline, a malformed repo id, a repo that does not exist, or
-one that is not in the cache while offline. Torch and diffusers are imported inside, so that
-the command line's `--help` answers at once.
+(the argument, else $S2FGAN_MODEL, else the Hub repo DEFAULT_MODEL), puts it on a device, and
+says plainly what went wrong when it cannot load: no such folder, a folder that is not a
+pipeline, a malformed repo id, a repo that does not exist, or one that is not in the cache
+while offline or unreachable (with the command that fetches it). A source checkout holds the
+default repo's files in weights_card/, and loads them from there without the Hub. Torch and
+diffusers are imported inside, so that the command line's `--help` answers at once.
 """
 
 from __future__ import annotations
@@ -20,15 +21,20 @@ from s2fgan.errors import UserError
 logger = logging.getLogger(__name__)
 
 MODEL_INDEX = "model_index.json"
-# weights_card/ sits beside the package in a source checkout (and in the Space's repo).
-BUNDLED_MODEL = Path(__file__).resolve().parents[2] / "weights_card" / "s2fgan-synth-128"
 HUB_MODEL = "s2fgan/s2fgan-synth-128"
-DEFAULT_MODEL = str(BUNDLED_MODEL) if BUNDLED_MODEL.is_dir() else HUB_MODEL
+DEFAULT_MODEL = HUB_MODEL  # what a `pip install` user gets: the Hub repo, through the HF cache
+# A source checkout (and the Space's repo) holds that repo's files beside the package.
+BUNDLED_MODEL = Path(__file__).resolve().parents[2] / "weights_card" / "s2fgan-synth-128"
 
 
 def resolve_model(model: str | os.PathLike | None = None) -> str:
     """The model to load: the argument, else $S2FGAN_MODEL, else `DEFAULT_MODEL`."""
     return os.fspath(model) if model else os.environ.get("S2FGAN_MODEL") or DEFAULT_MODEL
+
+
+def local_copy(name: str) -> str:
+    """`name`, or the source checkout's folder for the default repo when it is there."""
+    return str(BUNDLED_MODEL) if name == HUB_MODEL and BUNDLED_MODEL.is_dir() else name
 
 
 def check_folder(folder: str | os.PathLike) -> Path:
@@ -63,19 +69,33 @@ def _looks_like_path(text: str) -> bool:
 def explain_hub_error(repo_id: str, error: BaseException) -> str:
     """One line saying why the pipeline `repo_id` (not a local folder) could not be loaded."""
     from huggingface_hub import constants, is_offline_mode
-    from huggingface_hub.errors import GatedRepoError, OfflineModeIsEnabled, RepositoryNotFoundError
+    from huggingface_hub.errors import (
+        GatedRepoError,
+        LocalEntryNotFoundError,
+        OfflineModeIsEnabled,
+        RepositoryNotFoundError,
+    )
 
     causes = list(_causes(error))
     here = f"no folder {repo_id} here"
+    fetch = f"get it with `hf download {repo_id}` while online, or pass a pipeline folder"
     if any(isinstance(e, GatedRepoError) for e in causes):
         return f"{here}, and the Hub repo {repo_id} is gated: accept its terms and log in"
     if any(isinstance(e, RepositoryNotFoundError) for e in causes):
         return f"{here}, and no Hub repo {repo_id} (or it is private: log in with `hf auth login`)"
+    not_cached = f"{here}, and the Hub repo {repo_id} is not in the Hugging Face cache"
     if is_offline_mode() or any(isinstance(e, OfflineModeIsEnabled) for e in causes):
         return (
-            f"{here}, and the Hub repo {repo_id} is not in the Hugging Face cache "
-            f"({constants.HF_HUB_CACHE}); offline mode (HF_HUB_OFFLINE) downloads nothing"
+            f"{not_cached} ({constants.HF_HUB_CACHE}); offline mode (HF_HUB_OFFLINE) downloads "
+            f"nothing: {fetch}"
         )
+    # diffusers reports an unreachable Hub as an OSError saying the files are "not fully
+    # cached locally"; huggingface_hub as LocalEntryNotFoundError.
+    unreachable = any(isinstance(e, LocalEntryNotFoundError) for e in causes) or any(
+        "cached" in str(e) or "connect" in str(e).lower() for e in causes
+    )
+    if unreachable:
+        return f"{not_cached} ({constants.HF_HUB_CACHE}) and the Hub cannot be reached: {fetch}"
     return f"cannot load the pipeline {repo_id}: {_first_line(error)}"
 
 
@@ -117,7 +137,7 @@ def load_pipeline(model: str | os.PathLike | None = None, device: str | None = N
     """
     import torch
 
-    name = resolve_model(model)
+    name = local_copy(resolve_model(model))
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     dtype = torch.float16 if device.startswith("cuda") else torch.float32
     pipe = _from_pretrained(name, **kwargs)  # float32

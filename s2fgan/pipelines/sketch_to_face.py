@@ -12,6 +12,7 @@ from __future__ import annotations
 import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -23,6 +24,7 @@ from PIL import Image
 from s2fgan.constants import ATTRIBUTES, REGION_COLORS
 from s2fgan.data.image_io import (
     ImageSource,
+    check_image_size,
     image_to_tensor,
     image_to_uint8,
     sketch_to_pil,
@@ -35,11 +37,14 @@ from s2fgan.models.latent_layout import PARTS
 from s2fgan.models.mapping import MappingNetwork
 from s2fgan.models.region_generator import RegionGenerator
 from s2fgan.models.style_bank import StyleBank
+from s2fgan.pipelines.png import save_generated_png
 
 _PALETTE = [c for color in REGION_COLORS for c in color]
 # A sketch counts as empty when less than this share of its pixels is darker than 0.8
 # (light grey). Thin drawn sketches have 4% or more at 64-128 px; blank paper has 0.
 _MIN_INK = 0.002
+# Pixel spread (std on the [-1, 1] scale) below which a photo is one flat colour: 2 levels of 255.
+FLAT_PHOTO_STD = 2 / 127.5
 
 
 def resize(images: torch.Tensor, size: int) -> torch.Tensor:
@@ -55,6 +60,21 @@ def _check_batch(images: torch.Tensor, channels: int, name: str) -> None:
         raise TypeError(f"expected a {name} tensor, got {type(images).__name__}")
     if images.ndim != 4 or images.shape[1] != channels or images.shape[0] == 0:
         raise ValueError(f"{name} must be [B, {channels}, H, W], got {list(images.shape)}")
+
+
+def _checked(image: torch.Tensor, what: str) -> torch.Tensor:
+    """[C, H, W] -> [1, C, H, W], refused when too small (as prepare_sketch and the app do)."""
+    check_image_size(image.shape[-1], image.shape[-2], what)
+    return image.unsqueeze(0)
+
+
+def _checked_photo(photo: torch.Tensor) -> torch.Tensor:
+    """[3, H, W] -> [1, 3, H, W], refused when too small or one flat colour (a black or blank
+    image holds no face; the encoder would invent a noisy one)."""
+    batch = _checked(photo, "photo")
+    if photo.std() < FLAT_PHOTO_STD:
+        raise ValueError("the photo is one flat colour: give a photo of a face")
+    return batch
 
 
 def _check_seed(seed) -> None:
@@ -93,6 +113,22 @@ class FaceOutput(BaseOutput):
     attributes: list[dict[str, float]]
     seed: int | None = None
     sketches: list[Image.Image] | None = None
+
+    def save(self, path: str | Path, index: int = 0, size: int | None = None, **details) -> Path:
+        """Write portrait `index` as a PNG whose text chunks say it is synthetic and made by
+        s2fgan (version, seed, attribute strengths and the given `details`, e.g. source).
+
+        Args:
+            path: the PNG file; missing folders are created.
+            index: which portrait of the batch.
+            size: a side in pixels to resize to (LANCZOS); None keeps the model's resolution.
+            details: more JSON-able facts to record.
+        """
+        image = self.images[index]
+        if size is not None and image.size != (size, size):
+            image = image.resize((size, size), Image.Resampling.LANCZOS)
+        strengths = {name: round(float(v), 2) for name, v in self.attributes[index].items()}
+        return save_generated_png(image, path, seed=self.seed, attributes=strengths, **details)
 
 
 class SketchToFacePipeline(DiffusionPipeline):
@@ -265,14 +301,14 @@ class SketchToFacePipeline(DiffusionPipeline):
         size = self.resolution
         if prepare:
             return torch.cat([prepare_sketch(s, size) for s in sketches])
-        return torch.cat([resize(sketch_to_tensor(s).unsqueeze(0), size) for s in sketches])
+        return torch.cat([resize(_checked(sketch_to_tensor(s), "sketch"), size) for s in sketches])
 
     def _photos(self, photo: ImageSource | Sequence[ImageSource]) -> torch.Tensor:
         photos = photo if isinstance(photo, list | tuple) else [photo]
         if not photos:
             raise ValueError("no photo given")
         size = self.resolution
-        return torch.cat([resize(image_to_tensor(p).unsqueeze(0), size) for p in photos])
+        return torch.cat([resize(_checked_photo(image_to_tensor(p)), size) for p in photos])
 
     @torch.no_grad()
     def synthesize(self, ws: torch.Tensor, seed: int | None = None) -> FaceOutput:

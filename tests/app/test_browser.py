@@ -38,30 +38,58 @@ def page(app_pipeline):
     demo.close()
 
 
-def test_draw_generate_slide_and_swap_in_the_browser(page):
+def test_draw_live_slide_and_swap_in_the_browser(page):
+    # blank colour seed (the sketch's own colours), sliders at 0 until there is a face
+    assert page.locator("#style input").input_value() == ""
+    smiling = page.locator("#slider-Smiling input[type=number]").first
+    assert smiling.input_value() == "0"
     page.click("#generate")  # nothing drawn yet: the app says so, no portrait
     page.get_by_text("empty", exact=False).first.wait_for(timeout=30_000)
     assert driver.result_src(page) is None
-    driver.draw_face(page)
-    driver.click_and_time(page, "#generate")
-    first = driver.result_src(page)
-    assert first
-    smiling = page.locator("#slider-Smiling input[type=number]").first
-    start = float(smiling.input_value())
+    driver.draw_face(page)  # "live" is on: the portrait follows the strokes, no Generate
+    driver.wait_for_new_result(page, None)
+    first = driver.wait_for_quiet_result(page)
+    own = float(smiling.input_value())
     driver.drag_slider(page, "Smiling", 0.95)
     driver.wait_for_new_result(page, first)
-    assert float(smiling.input_value()) > start + 1
+    assert float(smiling.input_value()) > own + 1
     edited = driver.result_src(page)
-    page.get_by_role("tab", name="Upload a sketch").click()
-    assert page.locator("#sketch-upload").get_by_text("Drop Image Here").count() == 1
-    page.locator("button.gallery-item").nth(2).click()  # an example sketch
+    # the arrow keys on a slider re-render, and a typed 7 is clamped in picture and box alike
+    track = page.locator("#slider-Young input[type=range]").first
+    track.focus()
+    page.keyboard.press("ArrowLeft")
     driver.wait_for_new_result(page, edited)
-    edited = driver.result_src(page)
+    young = page.locator("#slider-Young input[type=number]").first
+    before = driver.wait_for_quiet_result(page)
+    young.fill("7")
+    driver.wait_for_new_result(page, before)
+    page.wait_for_function(
+        "() => document.querySelector('#slider-Young input[type=number]').value === '4'"
+    )
+    # its own reset button goes back to the face's own value, not 0
+    before = driver.wait_for_quiet_result(page)
+    page.locator("#slider-Smiling [data-testid=reset-button]").first.click()
+    driver.wait_for_new_result(page, before)
+    page.wait_for_function(
+        f"() => document.querySelector('#slider-Smiling input[type=number]').value === '{own:g}'"
+    )
+    # an example goes onto the canvas and renders; drawing on it follows live; the same
+    # example clicked again brings its portrait back
+    before = driver.wait_for_quiet_result(page)
+    page.locator("#examples button").nth(2).click()
+    driver.wait_for_new_result(page, before)
+    example = driver.wait_for_quiet_result(page)
+    driver.stroke_across(page)
+    driver.wait_for_new_result(page, example)
+    drawn_on = driver.wait_for_quiet_result(page)
+    page.locator("#examples button").nth(2).click()
+    driver.wait_for_new_result(page, drawn_on)
+    assert driver.wait_for_quiet_result(page) == example
     page.click("#dice")
     page.wait_for_timeout(1000)
     driver.click_and_time(page, "#swap")
     swapped = driver.result_src(page)
-    assert swapped not in (first, edited)
+    assert swapped not in (first, edited, example)
     driver.click_and_time(page, "#colours")
     assert driver.result_src(page) != swapped
     assert page.locator("#style input").input_value() != ""  # the seed it drew

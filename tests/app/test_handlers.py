@@ -6,6 +6,7 @@ import gradio as gr
 import numpy as np
 import pytest
 import torch
+from drawings import strokes  # noqa: E402  (tests/app is on sys.path)
 from PIL import Image
 
 from s2fgan.app.examples import FOLDER
@@ -13,18 +14,6 @@ from s2fgan.app.handlers import Handlers, Session
 from s2fgan.app.loading import gpu
 from s2fgan.constants import ATTRIBUTES, REGIONS
 from s2fgan.pipelines.loading import resolve_model
-
-
-def strokes(size=200, mode="RGBA") -> Image.Image:
-    """A face-like drawing: black lines on a transparent (or white) layer, as Sketchpad gives."""
-    image = Image.new(mode, (size, size), (0, 0, 0, 0) if mode == "RGBA" else "white")
-    a = np.array(image)
-    ink = (0, 0, 0, 255) if mode == "RGBA" else (0, 0, 0)
-    yy, xx = np.mgrid[:size, :size]
-    ring = np.abs(np.hypot(xx - size / 2, yy - size / 2) - size / 3) < 2
-    a[ring] = ink
-    a[size // 2 - 20 : size // 2 - 16, size // 3 : 2 * size // 3] = ink
-    return Image.fromarray(a, mode)
 
 
 @pytest.fixture
@@ -164,8 +153,9 @@ def test_swap_and_donor_errors(h, drawn):
         h.swap(session, ["tail"], "shape")
     with pytest.raises(gr.Error, match="whole number"):
         h.donor_from_seed("abc", session)
-    with pytest.raises(gr.Error, match="non-negative"):
-        h.donor_from_seed(-3, session)
+    for bad in (-3, 2.5, 1e20, None, float("nan")):
+        with pytest.raises(gr.Error, match=r"donor seed must be a whole number in 0\.\.2147483647"):
+            h.donor_from_seed(bad, session)
     assert 0 <= h.roll() < 2**31
 
 
@@ -236,7 +226,8 @@ def test_new_colours_draws_again_when_the_picture_would_not_change(h, drawn, mon
 
 
 @pytest.mark.parametrize(
-    ("style", "message"), [(None, "Give a colour seed"), (-2, "0.."), (1.5, "whole")]
+    ("style", "message"),
+    [(None, "colour seed must be a whole number"), (-2, "0.."), (1.5, "whole")],
 )
 def test_a_bad_colour_seed_is_a_clear_error(tiny_styled_pipeline, style, message):
     h = Handlers(tiny_styled_pipeline)

@@ -1,5 +1,9 @@
 """The app served on 127.0.0.1 and driven through its API with gradio_client."""
 
+import json
+import time
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -64,3 +68,55 @@ def test_two_browser_sessions_never_share_a_face(url):
     a.predict(gradio_client.handle_file(example_paths()[1]), False, False, None, api_name="/sketch")
     with pytest.raises(Exception, match="Make a portrait first"):
         b.predict(False, False, *[0.0] * 12, api_name="/edit")
+
+
+def test_bad_values_get_messages_that_name_the_problem(url, tmp_path, capfd):
+    c = client(url)
+    c.predict(gradio_client.handle_file(example_paths()[0]), False, False, "", api_name="/sketch")
+    capfd.readouterr()
+    # a missing slider value is asked for by its attribute's name (no silent 0 or -4)
+    with pytest.raises(Exception, match="No value provided for required argument: Eyeglasses"):
+        c.predict(False, False, 1.0, 2.0, 3.0, api_name="/edit")
+    with pytest.raises(Exception, match="The Smiling strength must be a number, got 'abc'"):
+        c.predict(False, False, "abc", *[0.0] * 11, api_name="/edit")
+    with pytest.raises(Exception, match="No value for the Male slider"):
+        c.predict(False, False, 0.0, None, *[0.0] * 10, api_name="/edit")
+    for seed in (2.5, 1e20, -1):
+        with pytest.raises(Exception, match="donor seed must be a whole number in 0..2147483647"):
+            c.predict(seed, api_name="/donor_seed")
+    black = tmp_path / "black.png"
+    Image.new("RGB", (300, 300), "black").save(black)
+    with pytest.raises(Exception, match="mostly ink"):
+        c.predict(gradio_client.handle_file(str(black)), False, False, "", api_name="/sketch")
+    # ordinary user errors are toasts, not faults: no traceback in the server's log
+    time.sleep(0.5)
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_an_example_renders_each_click_and_fills_the_canvas(url):
+    c = client(url)
+    for _ in range(2):  # the same example twice: two renders
+        canvas, face, download, *sliders = c.predict(3, False, False, "", api_name="/example")
+        assert canvas["background"].endswith(Path(example_paths()[3]).name)
+        assert Image.open(face).size == (256, 256) and len(sliders) == 12
+        meta = json.loads(Image.open(download).text["s2fgan"])
+        assert meta["source"].startswith("example ") and "swaps" not in meta
+
+
+def test_a_session_frees_its_state_and_file_after_its_time_to_live(app_pipeline):
+    from s2fgan.app import build_demo
+
+    demo = build_demo(app_pipeline, session_ttl=1)
+    demo.queue().launch(server_name="127.0.0.1", prevent_thread_lock=True, quiet=True)
+    try:
+        c = client(demo.local_url)
+        c.predict(1, False, False, "", api_name="/example")
+        assert demo.handlers.downloads.count() == 1
+        deadline = time.monotonic() + 20
+        while demo.handlers.downloads.count() and time.monotonic() < deadline:
+            time.sleep(0.25)
+        assert demo.handlers.downloads.count() == 0
+        with pytest.raises(Exception, match="Make a portrait first"):  # the state is gone too
+            c.predict(False, False, *[0.0] * 12, api_name="/edit")
+    finally:
+        demo.close()

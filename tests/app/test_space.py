@@ -24,3 +24,11 @@ def test_space_app_runs_the_package_app():
     text = (SPACE / "app.py").read_text()
     assert "from s2fgan.app import build_demo, load_pipeline" in text
     compile(text, "space/app.py", "exec")
+
+
+def test_the_app_installs_accelerate_so_loading_is_quiet():
+    # without accelerate, every load prints "Cannot initialize model with low cpu memory usage"
+    pyproject = (SPACE.parent / "pyproject.toml").read_text().splitlines()
+    (app_extra,) = [line for line in pyproject if line.startswith("app = [")]
+    assert '"accelerate' in app_extra
+    assert "accelerate" in (SPACE / "requirements.txt").read_text().split()

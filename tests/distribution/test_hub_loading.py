@@ -125,7 +125,8 @@ def test_missing_repos_and_bad_names_give_one_line_errors(offline_run) -> None:
     errors = report["errors"]
     assert errors["org/missing"] == (
         f"no folder org/missing here, and the Hub repo org/missing is not in the Hugging Face "
-        f"cache ({cache}); offline mode (HF_HUB_OFFLINE) downloads nothing"
+        f"cache ({cache}); offline mode (HF_HUB_OFFLINE) downloads nothing: get it with "
+        "`hf download org/missing` while online, or pass a pipeline folder"
     )
     assert errors["weights_card/not-here"].startswith("no folder weights_card/not-here here, and")
     assert errors["./not-here"] == "no folder ./not-here"
@@ -142,3 +143,65 @@ def test_folders_that_are_not_pipelines_are_named(tmp_path: Path) -> None:
         load_pipeline(tmp_path)
     with pytest.raises(UserError, match="^no folder /nowhere/at-all$"):
         load_pipeline("/nowhere/at-all")
+
+
+# `s2fgan generate` with no --pipeline, as a `pip install` user runs it: in a folder of their
+# own, with no weights_card/ beside the package (the wheel ships none).
+DEFAULT_CHILD = """
+import sys
+from s2fgan.cli import main
+from s2fgan.pipelines import loading
+
+loading.BUNDLED_MODEL = loading.BUNDLED_MODEL.with_name("not-in-a-wheel")
+sys.exit(main(["generate", "--seed", "3", "--out", sys.argv[1]]))
+"""
+
+
+def run_default_generate(root: Path, cache: Path, offline: bool) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "HF_HOME": str(root / "home"),
+        "HF_HUB_CACHE": str(cache),
+        "HF_ENDPOINT": "http://127.0.0.1:9",  # nothing listens: the Hub cannot be reached
+        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    env.pop("S2FGAN_MODEL", None)
+    env["HF_HUB_OFFLINE"] = "1" if offline else "0"
+    out = root / "new" / "folders" / "face.png"
+    return subprocess.run(
+        [sys.executable, "-c", DEFAULT_CHILD, str(out)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+
+
+def test_generate_outside_the_repo_loads_the_default_repo_from_the_cache(tmp_path: Path) -> None:
+    from s2fgan.pipelines.loading import BUNDLED_MODEL, DEFAULT_MODEL
+
+    assert DEFAULT_MODEL == "s2fgan/s2fgan-synth-128"
+    populate_hub_cache(tmp_path / "hub", DEFAULT_MODEL, BUNDLED_MODEL)
+    run = run_default_generate(tmp_path, tmp_path / "hub", offline=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+    face = tmp_path / "new" / "folders" / "face.png"  # --out creates the folders
+    assert Image.open(face).size == (128, 128) and "s2fgan" in Image.open(face).text["Software"]
+
+
+def test_generate_without_the_default_weights_says_how_to_get_them(tmp_path: Path) -> None:
+    run = run_default_generate(tmp_path, tmp_path / "empty-cache", offline=False)
+    assert run.returncode == 1
+    last = run.stderr.strip().splitlines()[-1]
+    assert "the Hub repo s2fgan/s2fgan-synth-128 is not in the Hugging Face cache" in last
+    assert "cannot be reached: get it with `hf download s2fgan/s2fgan-synth-128`" in last
+    assert "Traceback" not in run.stderr
+
+
+def test_generate_help_shows_the_default_and_that_out_makes_folders(capsys) -> None:
+    from s2fgan.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["generate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "s2fgan/s2fgan-synth-128" in text and "missing folders are created" in text

@@ -141,6 +141,18 @@ def test_png_says_it_is_generated(tiny_pipeline, tmp_path):
     assert json.loads(text["s2fgan"])["seed"] == 3
 
 
+def test_a_result_saves_itself_with_the_apps_metadata(tiny_pipeline, tmp_path):
+    out = tiny_pipeline.edit(tiny_pipeline.random_face(seed=3), {"Smiling": 2.0})
+    path = out.save(tmp_path / "new" / "face.png", source="test")  # folders are made
+    with Image.open(path) as png:
+        meta = json.loads(png.text["s2fgan"])
+        assert "Synthetic" in png.text["Comment"] and png.size == (64, 64)
+    assert meta["seed"] == 3 and meta["source"] == "test"
+    assert meta["attributes"]["Smiling"] == 2.0  # rounded, not 2.000000238418579
+    assert all(v == round(v, 2) for v in meta["attributes"].values())
+    assert Image.open(out.save(tmp_path / "big.png", size=256)).size == (256, 256)
+
+
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
 def test_half_precision_loading_runs_every_operation(tiny_styled_pipeline, tmp_path, dtype):
     """`from_pretrained(..., dtype=torch.float16)` (CUDA's usual way) runs every operation;
