@@ -85,6 +85,9 @@ def main() -> None:
             json.dump(report, f)
     if distributed:
         dist.barrier()
+        # a process that leaves with its gloo group alive can abort in the group's destructor
+        # ("terminate called without an active exception") and fail the launch
+        dist.destroy_process_group()
 
 
 if __name__ == "__main__":
