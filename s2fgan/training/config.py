@@ -129,8 +129,8 @@ class TrainConfig:
     # costs ~0.7 of one without
     flush_denormal: bool = True
     # the generator renders a step's codes in calls of at most this many faces (0: one call);
-    # on a CPU a face costs about half as much in calls of 16 as in one call of 32
-    generator_chunk: int = 16
+    # on a CPU a face costs about half as much in calls of 8 as in one call of 32 (caches)
+    generator_chunk: int = 8
     compile_engine: bool = True  # torch.compile the data engine (a minute once, 2x faster)
     generator: dict = field(default_factory=dict)  # RegionGenerator overrides
     encoder: dict = field(default_factory=dict)  # Sketch/ImageEncoder overrides

@@ -54,7 +54,7 @@ class Renderer(torch.nn.Module):
 
     It renders the codes in calls of at most `chunk` (0: one call): on a CPU the generator's
     activations of 32 faces outgrow the caches, and a face costs about twice what it costs in
-    calls of 16. The calls stay inside one forward, so DDP sees one.
+    calls of 8. The calls stay inside one forward, so DDP sees one.
     """
 
     def __init__(self, generator: RegionGenerator, chunk: int = 0) -> None:
