@@ -63,7 +63,6 @@ def build_demo(
         delete_cache: gradio's (frequency, age) in seconds for deleting the files it cached.
     """
     h = Handlers(pipe)
-    styles = bool(getattr(pipe, "has_styles", False))  # folders with a StyleBank
     with gr.Blocks(title="s2fgan", analytics_enabled=False, delete_cache=delete_cache) as demo:
         demo.handlers = h  # the soak test reads its download folder
         session = gr.State(None, time_to_live=session_ttl, delete_callback=h.forget)
@@ -129,7 +128,7 @@ def build_demo(
                     height=110,
                     elem_id="received",
                 )
-                with gr.Row(visible=styles):
+                with gr.Row():
                     # a text box, so that blank (the sketch's own colours) stays blank: a number
                     # box shows and sends 0
                     style = gr.Textbox(

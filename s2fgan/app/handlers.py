@@ -279,9 +279,10 @@ class Handlers:
     def new_colours(self, session, show_mask=False, show_sketch=False, tries: int = 8):
         """The "New colours" button: draw a colour seed and repaint the face with it, in one
         event (the seed for its box, then what `restyle` returns). A seed whose repaint looks
-        exactly like the face shown is drawn again (up to `tries` seeds): seeds share the
-        bank's styles, and a face whose visible regions already wear that style's colours
-        (e.g. all taken from a random donor, which is a bank portrait) would not change."""
+        exactly like the face shown is drawn again (up to `tries` seeds): seeds share a
+        StyleBank's styles, and a face whose visible regions already wear that style's
+        colours (e.g. all taken from a random donor, which is a bank portrait) would not
+        change."""
         _require_portrait(session)
         before = np.asarray(session.face.images[0])
         for _ in range(tries):

@@ -34,16 +34,17 @@ class PipelineModel:
 
     @property
     def styles(self) -> bool:
-        """Whether the pipeline draws a sketch's colours by seed (it has a StyleBank)."""
-        return self.pipe.has_styles
+        """A pipeline draws a sketch's colours by seed (from its StyleBank, or from the mapping
+        network's faces when it has none)."""
+        return True
 
     def style(self, code: torch.Tensor, seeds: Sequence[int]) -> torch.Tensor:
         """The codes with the colours of style seeds[b] for code b."""
         return self.pipe.style_ws(code, seeds)
 
     def random(self, seeds: Sequence[int]) -> torch.Tensor:
-        """Codes of the mapping network's random faces, as `random_face` draws them when the
-        pipeline has no StyleBank."""
+        """Codes of the mapping network's random faces, as `random_face` and colour seeds
+        draw them when the pipeline has no StyleBank."""
         return self.pipe.random_ws(seeds)
 
     def edit(self, code: torch.Tensor, attributes: Mapping[str, float]) -> torch.Tensor:

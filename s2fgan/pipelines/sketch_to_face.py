@@ -21,7 +21,7 @@ from diffusers import DiffusionPipeline
 from diffusers.utils import BaseOutput
 from PIL import Image
 
-from s2fgan.constants import ATTRIBUTES, REGION_COLORS
+from s2fgan.constants import ATTRIBUTES, REGION_COLORS, REGIONS
 from s2fgan.data.image_io import (
     ImageSource,
     check_image_size,
@@ -141,8 +141,8 @@ class SketchToFacePipeline(DiffusionPipeline):
         image_encoder: ImageEncoder, photo -> ws.
         attribute_mapper: AttributeMapper, reads and sets the 12 attribute strengths.
         style_bank: optional StyleBank: with it, a seed gives a sketch's portrait (and a
-            random face) the colours of one of its styles; without it (folders saved before
-            it existed) a sketch's portrait has the sketch encoder's own colours.
+            random face) the colours of one of its encoded training portraits; without it,
+            those of the mapping network's random face of that seed.
 
     Example:
         >>> pipe = SketchToFacePipeline.from_pretrained("weights_card/s2fgan-synth-128")
@@ -183,8 +183,9 @@ class SketchToFacePipeline(DiffusionPipeline):
         return classes
 
     @property
-    def has_styles(self) -> bool:
-        """Whether a seed gives a sketch's portrait its colours (the folder has a StyleBank)."""
+    def has_style_bank(self) -> bool:
+        """Whether colour seeds and random faces come from a StyleBank (encoded training
+        portraits) rather than from the mapping network."""
         return getattr(self, "style_bank", None) is not None
 
     @property
@@ -259,10 +260,16 @@ class SketchToFacePipeline(DiffusionPipeline):
     @torch.no_grad()
     def style_ws(self, ws: torch.Tensor, seeds: Sequence[int]) -> torch.Tensor:
         """Codes with the colours (texture slots) of style seeds[b] for code b; every region's
-        layout stays. Needs a StyleBank."""
-        if not self.has_styles:
-            raise ValueError("this pipeline has no style_bank: add one with `s2fgan styles`")
-        return self.style_bank.apply(ws.to(self.device, self.dtype), list(seeds))
+        layout stays. A style is a StyleBank portrait's colours when the pipeline has one,
+        else those of the mapping network's random face of that seed (`random_ws`)."""
+        seeds = list(seeds)
+        for seed in seeds:
+            _check_seed(seed)
+        if len(seeds) != ws.shape[0]:
+            raise ValueError(f"give one seed per code: {len(seeds)} seeds, {ws.shape[0]} codes")
+        if self.has_style_bank:
+            return self.style_bank.apply(ws.to(self.device, self.dtype), seeds)
+        return self.swap_ws(ws, self.random_ws(seeds), REGIONS, ("texture",))
 
     @torch.no_grad()
     def random_ws(self, seeds: Sequence[int], truncation: float = 0.7) -> torch.Tensor:
@@ -283,13 +290,10 @@ class SketchToFacePipeline(DiffusionPipeline):
     # ---- PIL in, PIL out
 
     def _styled(self, ws: torch.Tensor, seed: int | None) -> torch.Tensor:
-        """ws in style `seed + b` for code b; unchanged when seed is None or the pipeline has
-        no StyleBank (a seed then only names the result)."""
+        """ws in style `seed + b` for code b; unchanged when seed is None."""
         if seed is None:
             return ws
         _check_seed(seed)
-        if not self.has_styles:
-            return ws
         return self.style_ws(ws, [int(seed) + b for b in range(ws.shape[0])])
 
     def _sketches(
@@ -367,9 +371,7 @@ class SketchToFacePipeline(DiffusionPipeline):
     @torch.no_grad()
     def restyle(self, result: FaceOutput, seed: int) -> FaceOutput:
         """A result with the colours of style `seed` (no re-encoding; every region's layout
-        stays). Needs a StyleBank."""
-        if not self.has_styles:
-            raise ValueError("this pipeline has no style_bank: add one with `s2fgan styles`")
+        stays)."""
         return self.synthesize(self._styled(result.ws, seed), seed=seed)
 
     @torch.no_grad()
@@ -413,6 +415,6 @@ class SketchToFacePipeline(DiffusionPipeline):
         when the pipeline has one, else a face of the mapping network (`truncation` applies
         to these only)."""
         _check_seed(seed)
-        if self.has_styles:
+        if self.has_style_bank:
             return self.synthesize(self.style_bank.faces([int(seed)]), seed=int(seed))
         return self.synthesize(self.random_ws([int(seed)], truncation), seed=int(seed))

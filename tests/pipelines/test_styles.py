@@ -8,6 +8,7 @@ import torch
 from PIL import Image
 
 from s2fgan.cli import main
+from s2fgan.constants import REGIONS
 from s2fgan.models.style_bank import StyleBank
 from s2fgan.pipelines import SketchToFacePipeline
 from s2fgan.training.style_bank import add_style_bank, build_style_bank
@@ -48,20 +49,34 @@ def test_each_face_of_a_batch_takes_the_next_style(tiny_styled_pipeline):
 def test_random_faces_are_the_banks_whole_codes(tiny_styled_pipeline, tiny_pipeline):
     pipe = tiny_styled_pipeline
     assert torch.equal(pipe.random_face(6).ws, pipe.style_bank.codes[2:3])
-    # without a bank: the mapping network, and a seed is only recorded
-    assert not tiny_pipeline.has_styles
-    assert torch.equal(tiny_pipeline(_sketch(), seed=3).ws, tiny_pipeline(_sketch()).ws)
+    # without a bank: the mapping network's faces
+    assert not tiny_pipeline.has_style_bank
+    assert torch.equal(tiny_pipeline.random_face(6).ws, tiny_pipeline.random_ws([6]))
 
 
-def test_restyle_changes_only_the_colours_of_a_result(tiny_styled_pipeline, tiny_pipeline):
+def test_without_a_bank_seeds_take_the_mapping_networks_colours(tiny_pipeline):
+    pipe = tiny_pipeline
+    plain, seeded = pipe(_sketch()), pipe([_sketch(), _sketch()], seed=3)
+    textures = pipe.generator.layout.slots(list(REGIONS), ["texture"])
+    shapes = [i for i in range(plain.ws.shape[1]) if i not in set(textures)]
+    # (a batch of two encodes to the same codes up to float rounding)
+    assert torch.allclose(seeded.ws[:, shapes], plain.ws[:, shapes].expand(2, -1, -1), atol=1e-5)
+    assert torch.equal(seeded.ws[:, textures], pipe.random_ws([3, 4])[:, textures])
+    again = pipe.restyle(plain, 3)
+    assert torch.allclose(again.ws, seeded.ws[:1], atol=1e-5) and again.seed == 3
+    with pytest.raises(ValueError, match="seed"):
+        pipe.style_ws(plain.ws, [-1])
+    with pytest.raises(ValueError, match="one seed per code"):
+        pipe.style_ws(plain.ws, [1, 2])
+
+
+def test_restyle_changes_only_the_colours_of_a_result(tiny_styled_pipeline):
     pipe = tiny_styled_pipeline
     face = pipe.edit(pipe(_sketch(), seed=0), {"Smiling": 3.0})
     again = pipe.restyle(face, 3)
     shapes = pipe.generator.layout.slots(["mouth", "skin"], ["shape"])
     assert torch.equal(again.ws[:, shapes], face.ws[:, shapes]) and again.seed == 3
     assert not torch.equal(again.ws, face.ws)
-    with pytest.raises(ValueError, match="no style_bank"):
-        tiny_pipeline.restyle(tiny_pipeline(_sketch()), 1)
 
 
 def test_bank_checks_its_inputs():
@@ -91,7 +106,7 @@ def test_add_style_bank_extends_a_saved_folder_and_loads_back(tiny_pipeline, tmp
     changed = [p.name for p, data in before.items() if p.read_bytes() != data]
     assert changed == ["model_index.json"]  # no other component is rewritten
     loaded = SketchToFacePipeline.from_pretrained(folder)
-    assert loaded.has_styles and loaded.style_bank.config.size == 3
+    assert loaded.has_style_bank and loaded.style_bank.config.size == 3
     assert "seeds 10..12" in loaded.style_bank.config.source
     again = tmp_path / "again"
     loaded.save_pretrained(again)
@@ -118,5 +133,6 @@ def test_generate_command_takes_a_colour_seed(
         assert json.loads(png.text["s2fgan"])["style"] == 2
     expected = np.asarray(tiny_styled_pipeline(_sketch(), seed=2).images[0])
     assert np.array_equal(np.asarray(Image.open(tmp_path / "a.png").convert("RGB")), expected)
-    assert main([*argv, "--pipeline", str(plain), "--out", str(tmp_path / "b.png")]) == 1
-    assert "no style_bank" in capsys.readouterr().err
+    assert main([*argv, "--pipeline", str(plain), "--out", str(tmp_path / "b.png")]) == 0
+    expected = np.asarray(tiny_pipeline(_sketch(), seed=2).images[0])
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "b.png").convert("RGB")), expected)

@@ -185,7 +185,7 @@ def test_training_runs_checkpoints_resumes_and_exports(tmp_path):
         export_pipeline(final, tmp_path / "pipe", styles=16)
     )
     assert pipe.random_face(0).images[0].size == (64, 64)
-    assert pipe.has_styles and pipe.style_bank.config.size == 16  # built from its encoders
+    assert pipe.has_style_bank and pipe.style_bank.config.size == 16  # built from its encoders
 
 
 def test_max_minutes_stops_with_a_checkpoint_and_final_networks(tmp_path):
