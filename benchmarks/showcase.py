@@ -1,5 +1,6 @@
-"""README grid: held-out sketch -> portrait (own colours, then colour seeds when the pipeline
-has a StyleBank) -> slider edits -> region swaps with a random donor, one row per face.
+"""README grid, one row per drawing style: a held-out sketch in that style -> portrait (own
+colours, then colour seeds) -> its region mask -> slider edits -> a random face (the row's
+swap donor) -> region swaps from it.
 
 python benchmarks/showcase.py weights_card/s2fgan-synth-128 --scale 2
 """
@@ -18,47 +19,48 @@ from s2fgan.pipelines import SketchToFacePipeline
 
 EDITS = (("Smiling", 4.0), ("Male", -4.0), ("Young", -4.0), ("Eyeglasses", 4.0), ("Bangs", 4.0))
 SWAPS = (("hair",), ("background",))
-STYLES = (3, 1, 2)  # colour seeds shown; the edits and swaps start from the first (dark
-# hair, so that Young -4 greys it and the grey-haired donor, random_face(7), swaps visibly)
+STYLES = (3, 1, 2)  # colour seeds shown; the edits and swaps start from the first
+DRAWINGS = "drawn,outline,mouse,marker,heldout"  # heldout: a style no training run uses
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pipeline")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/figures/showcase.png"))
-    parser.add_argument("--rows", type=int, default=4)
+    parser.add_argument("--drawings", default=DRAWINGS, help="one row per drawing style")
     parser.add_argument("--scale", type=int, default=1, help="upscale each cell")
     args = parser.parse_args()
 
     pipe = SketchToFacePipeline.from_pretrained(args.pipeline)
     size = pipe.resolution
-    engine = SyntheticPortraits(size, sketch_style="drawn")
-    seeds = list(HELDOUT_SEEDS)[: args.rows + 1]
-    data = engine.render(seeds)
-    sketches = [sketch_to_pil(s) for s in data.sketch]
-    donor = pipe.random_face(seed=7) if pipe.has_styles else pipe(sketches[-1])
-    styles = STYLES if pipe.has_styles else ()
-    headers = ["sketch", "portrait"] + [f"seed={s}" for s in styles] + ["mask"]
+    drawings = [d.strip() for d in args.drawings.split(",") if d.strip()]
+    seeds = list(HELDOUT_SEEDS)[: len(drawings)]
+    sketches = [
+        sketch_to_pil(SyntheticPortraits(size, sketch_style=drawing).render([seed]).sketch[0])
+        for drawing, seed in zip(drawings, seeds, strict=True)
+    ]
+    headers = ["sketch", "portrait"] + [f"seed={s}" for s in STYLES] + ["mask"]
     headers += [f"{n} {v:+g}" for n, v in EDITS]
-    headers += ["donor"] + [f"swap {'+'.join(r)}" for r in SWAPS]
+    headers += ["random face"] + [f"swap {'+'.join(r)}" for r in SWAPS]
     cell = size * args.scale
     top = 16
-    grid = Image.new("RGB", (cell * len(headers), top + cell * args.rows), "white")
+    grid = Image.new("RGB", (cell * len(headers), top + cell * len(drawings)), "white")
     draw = ImageDraw.Draw(grid)
     for j, text in enumerate(headers):
         draw.text((j * cell + 3, 2), text, fill="black")
-    for i in range(args.rows):
-        face = pipe(sketches[i])
-        cells = [sketches[i].convert("RGB"), face.images[0]]
-        for seed in styles:
-            cells.append(pipe(sketches[i], seed=seed).images[0])
-        face = pipe(sketches[i], seed=styles[0]) if styles else face
+    for i, (drawing, sketch) in enumerate(zip(drawings, sketches, strict=True)):
+        face = pipe(sketch)
+        cells = [sketch.convert("RGB"), face.images[0]]
+        cells += [pipe(sketch, seed=seed).images[0] for seed in STYLES]
+        face = pipe(sketch, seed=STYLES[0])
         cells.append(face.masks[0].convert("RGB"))
         cells += [pipe.edit(face, {n: v}).images[0] for n, v in EDITS]
+        donor = pipe.random_face(seed=7 + i)
         cells.append(donor.images[0])
         cells += [pipe.swap_regions(face, donor, list(r)).images[0] for r in SWAPS]
         for j, image in enumerate(cells):
             grid.paste(image.resize((cell, cell), Image.NEAREST), (j * cell, top + i * cell))
+        draw.text((3, top + i * cell + cell - 12), drawing, fill="red")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     grid.save(args.out)
     print(f"wrote {args.out}")
