@@ -1,7 +1,7 @@
 """Median latency at batch 1 of each model operation, timed interleaved in one run.
 
-Operations: sketch -> face (encode + synthesize; and with a colour seed when the pipeline has
-a StyleBank), re-edit from a cached code (edit + synthesize), swap (swap + synthesize).
+Operations: sketch -> face (encode + synthesize; and with a colour seed, from the StyleBank
+or the mapping network), re-edit from a cached code (edit + synthesize), swap (swap + synthesize).
 
 `--model oracle` times the engine-backed stand-in through the FaceModel protocol. A saved
 pipeline folder is timed through the API users call: `pipe(sketch)` with a PIL sketch, then
@@ -68,17 +68,19 @@ def time_pipeline(args: argparse.Namespace) -> None:
     sketches = [sketch_to_pil(s) for s in data.sketch]
     donor = pipe.random_face(seed=1)
     pipe(sketches[0])  # warm-up
-    times: dict[str, list[float]] = {"sketch -> face": [], "re-edit (cached code)": [], "swap": []}
-    if pipe.has_styles:
-        times["sketch -> face, seed"] = []
+    times: dict[str, list[float]] = {
+        "sketch -> face": [],
+        "sketch -> face, seed": [],
+        "re-edit (cached code)": [],
+        "swap": [],
+    }
     for i in range(args.runs):
         start = time.perf_counter()
         face = pipe(sketches[i])
         times["sketch -> face"].append(time.perf_counter() - start)
-        if pipe.has_styles:
-            start = time.perf_counter()
-            pipe(sketches[i], seed=i)
-            times["sketch -> face, seed"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        pipe(sketches[i], seed=i)
+        times["sketch -> face, seed"].append(time.perf_counter() - start)
 
         start = time.perf_counter()
         pipe.edit(face, {"Smiling": 3.0})
