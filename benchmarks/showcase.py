@@ -51,8 +51,9 @@ def main() -> None:
     for i, (drawing, sketch) in enumerate(zip(drawings, sketches, strict=True)):
         face = pipe(sketch)
         cells = [sketch.convert("RGB"), face.images[0]]
-        cells += [pipe(sketch, seed=seed).images[0] for seed in STYLES]
-        face = pipe(sketch, seed=STYLES[0])
+        seeded = [pipe(sketch, seed=seed) for seed in STYLES]
+        cells += [out.images[0] for out in seeded]
+        face = seeded[0]
         cells.append(face.masks[0].convert("RGB"))
         cells += [pipe.edit(face, {n: v}).images[0] for n, v in EDITS]
         donor = pipe.random_face(seed=7 + i)

@@ -263,12 +263,13 @@ class SketchToFacePipeline(DiffusionPipeline):
         layout stays. A style is a StyleBank portrait's colours when the pipeline has one,
         else those of the mapping network's random face of that seed (`random_ws`)."""
         seeds = list(seeds)
+        if self.has_style_bank:  # the bank checks the seeds and their count itself
+            return self.style_bank.apply(ws.to(self.device, self.dtype), seeds)
         for seed in seeds:
             _check_seed(seed)
+        # swap_ws would spread a single donor over every code: one seed per code is required
         if len(seeds) != ws.shape[0]:
             raise ValueError(f"give one seed per code: {len(seeds)} seeds, {ws.shape[0]} codes")
-        if self.has_style_bank:
-            return self.style_bank.apply(ws.to(self.device, self.dtype), seeds)
         return self.swap_ws(ws, self.random_ws(seeds), REGIONS, ("texture",))
 
     @torch.no_grad()
