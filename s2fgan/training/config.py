@@ -47,6 +47,14 @@ class TrainConfig:
     # discriminator's attribute head needs ~2000 steps to learn the attributes again.
     init_from: str = ""
     init_step: int = 0
+    # which networks train: "" all of them; "sketch_encoder" only the sketch encoder (with
+    # init_from), through the frozen generator and image encoder: its codes, with the photo's
+    # texture codes, must draw the portrait's mask and photo and stay near the photo's codes
+    # (w_mask, w_reconstruction, w_semantic). No discriminator runs and no counterfactual is
+    # painted. The generator draws layouts that the encoder does not reach
+    # (benchmarks/layout_ceiling.py), and a frozen generator keeps faces, edits and swaps
+    # as they were.
+    train_only: str = ""
     # the first d_warmup_steps steps of a run train the discriminators only, so that fresh
     # ones (init_from) learn real faces and attributes before the generator hears from them
     d_warmup_steps: int = 0

@@ -41,6 +41,9 @@ from s2fgan.training.sources import edit_sampling_weights, make_source
 
 logger = logging.getLogger(__name__)
 
+# the values of TrainConfig.train_only
+TRAIN_ONLY = ("", "sketch_encoder")
+
 # the networks whose activations are images: channels_last helps their convolutions on CUDA
 _CONVOLUTIONAL = ("generator", "sketch_encoder", "image_encoder", "discriminator")
 
@@ -56,6 +59,10 @@ def _check(config: TrainConfig) -> None:
         raise ValueError(f"random_fakes_every must be >= 0, got {config.random_fakes_every}")
     if not 1 <= config.edit_flips <= NUM_ATTRIBUTES:
         raise ValueError(f"edit_flips must lie in [1, {NUM_ATTRIBUTES}], got {config.edit_flips}")
+    if config.train_only not in TRAIN_ONLY:
+        raise ValueError(f"train_only must be one of {TRAIN_ONLY}, got {config.train_only!r}")
+    if config.train_only and not config.init_from:
+        raise ValueError(f"train_only={config.train_only!r} needs init_from: the frozen networks")
     if not 0 <= config.init_step < config.steps:
         raise ValueError(f"init_step {config.init_step} must lie in [0, steps={config.steps})")
 
@@ -91,21 +98,25 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     if device.type == "cuda" and config.channels_last:
         for name in _CONVOLUTIONAL:
             getattr(nets, name).to(memory_format=torch.channels_last)
-    g_params = [p for name in GENERATOR_SIDE for p in getattr(nets, name).parameters()]
+    trained = (config.train_only,) if config.train_only else GENERATOR_SIDE
+    for name in set(GENERATOR_SIDE) - set(trained):
+        getattr(nets, name).eval().requires_grad_(False)
+    g_params = [p for name in trained for p in getattr(nets, name).parameters()]
     d_params = list(nets.discriminator.parameters())
     opt_g = torch.optim.Adam(g_params, lr=config.lr, betas=config.betas)
     opt_d = torch.optim.Adam(d_params, lr=config.lr_d, betas=config.betas)
     # each trained network on its own: a DDP wrapper per network under several processes
     # (the generator and the discriminator inside modules whose forward returns tensors)
-    modules = [getattr(nets, name) for name in GENERATOR_SIDE]
-    modules[GENERATOR_SIDE.index("generator")] = Renderer(nets.generator, config.generator_chunk)
+    # (frozen networks are not prepared: DDP refuses a module with nothing to train)
+    modules = {name: getattr(nets, name) for name in GENERATOR_SIDE}
+    modules["generator"] = Renderer(nets.generator, config.generator_chunk)
     *wrapped, classifier, opt_g, opt_d = accelerator.prepare(
-        *modules,
+        *(modules[name] for name in trained),
         Classifier(nets.discriminator),
         opt_g,
         opt_d,
     )
-    prepared = dict(zip(GENERATOR_SIDE, wrapped, strict=True)) | {"classifier": classifier}
+    prepared = modules | dict(zip(trained, wrapped, strict=True)) | {"classifier": classifier}
     raw = {
         name: getattr(nets, name) for name in (*GENERATOR_SIDE, "attribute_mapper", "discriminator")
     }
@@ -198,13 +209,17 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         # generator phase (forward only while the discriminators warm up)
         g_trains = step >= config.init_step + config.d_warmup_steps
         with torch.set_grad_enabled(g_trains):
-            g = loss.generator_step(inputs, edit_weight=boost)
+            if config.train_only:
+                g = loss.sketch_encoder_step(inputs)
+            else:
+                g = loss.generator_step(inputs, edit_weight=boost)
         if g_trains:
             opt_g.zero_grad(set_to_none=True)
             accelerator.backward(g.total)
             accelerator.clip_grad_norm_(g_params, config.clip_grad)
             opt_g.step()
-            ema.update(nets.generator, decay=min(config.ema_decay, (1 + step) / (10 + step)))
+            if "generator" in trained:
+                ema.update(nets.generator, decay=min(config.ema_decay, (1 + step) / (10 + step)))
 
         # discriminator phase, with lazy R1 every r1_every steps
         d_terms = {}
@@ -280,7 +295,7 @@ def _save_checkpoint(accelerator, path: Path, step: int, minutes: float) -> None
 
 def _save_samples(path: Path, batch, out_s, out_e, counterfactual) -> None:
     """A grid: sketch | photo | sketch->face | counterfactual target (synthetic data only) |
-    edited face."""
+    edited face (where the step made one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     k = min(4, len(batch))
     cols = [
@@ -290,6 +305,7 @@ def _save_samples(path: Path, batch, out_s, out_e, counterfactual) -> None:
     ]
     if counterfactual is not None:
         cols.append(counterfactual.image[:k].cpu())
-    cols.append(out_e.image[:k].detach().float().cpu().clamp(-1, 1))
+    if out_e is not None:
+        cols.append(out_e.image[:k].detach().float().cpu().clamp(-1, 1))
     grid = torch.cat([torch.cat(list(c), 1) for c in cols], 2)  # [3, k*H, cols*W]
     tensor_to_pil(grid).save(path)

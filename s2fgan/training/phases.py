@@ -96,7 +96,7 @@ class GeneratorStep:
     fake_image: torch.Tensor | None
     fake_segmentation: torch.Tensor | None
     sketch_face: RegionGeneratorOutput
-    edited_face: RegionGeneratorOutput
+    edited_face: RegionGeneratorOutput | None
 
 
 def with_textures_of(ws: torch.Tensor, donor: torch.Tensor, num_regions: int) -> torch.Tensor:
@@ -144,7 +144,9 @@ class TrainingLoss:
         self.autocast, self.reduce_mean = autocast, reduce_mean
         self.has_head = raw["discriminator"].attribute_head is not None
         # a run with neither an adversarial term nor an attribute head skips D altogether
-        self.uses_discriminator = self.has_head or config.w_adversarial > 0
+        self.uses_discriminator = not config.train_only and (
+            self.has_head or config.w_adversarial > 0
+        )
 
     def generator_step(self, inputs: StepInputs, edit_weight: float = 1.0) -> GeneratorStep:
         """The generator side's loss (Gmain). `edit_weight` scales the three edit terms
@@ -258,6 +260,32 @@ class TrainingLoss:
         if fake_image is not None:
             fake_image, fake_seg = fake_image.detach(), fake_seg.detach()
         return GeneratorStep(total, terms, fake_image, fake_seg, out_s, out_e)
+
+    def sketch_encoder_step(self, inputs: StepInputs) -> GeneratorStep:
+        """The loss of a run that trains the sketch encoder alone (TrainConfig.train_only):
+        the sketch's shape codes with the photo's texture codes must draw the portrait's mask
+        and photo through the frozen generator, and the sketch code stays near the frozen
+        photo code, where the attribute mapper's directions and the swaps were learnt."""
+        c, raw = self.config, self.raw
+        zero = inputs.photo.new_zeros(())
+        terms = dict.fromkeys(GENERATOR_TERMS, zero)
+        with self.autocast():
+            with torch.no_grad():
+                ws_p = raw["image_encoder"](inputs.photo)
+            ws_s = self.nets["sketch_encoder"](inputs.sketch)
+            codes = with_textures_of(ws_s, ws_p, raw["generator"].config.num_regions)
+            (out,) = _split(self.nets["generator"](codes), [len(codes)])
+            terms["rec"] = losses.reconstruction(out.image, inputs.photo)
+            terms["seg"] = losses.mask_cross_entropy(
+                out.segmentation, inputs.mask, self.region_weight
+            )
+            terms["semantic"] = losses.semantic_code(ws_s, ws_p)
+            total = (
+                c.w_reconstruction * terms["rec"]
+                + c.w_mask * terms["seg"]
+                + c.w_semantic * terms["semantic"]
+            )
+        return GeneratorStep(total, terms, None, None, out, None)
 
     def cycle_term(
         self, edited_image: torch.Tensor, ws_src: torch.Tensor, rows: torch.Tensor, j: torch.Tensor

@@ -115,11 +115,14 @@ class SyntheticSource:
         self.process_index, self.num_processes = process_index, num_processes
 
     def render_step(self, step: int) -> StepData:
-        """The portraits of a step, its edits and their counterfactual renders."""
+        """The portraits of a step, its edits and their counterfactual renders (none where
+        only the sketch encoder trains: no edit is made)."""
         first = (step * self.num_processes + self.process_index) * self.batch_size
         batch = self.engine.render(range(first, first + self.batch_size))
         edit_j = step_edits(self.config, len(batch), step, self.process_index)
-        counterfactual = self.engine.render(batch.seeds, flip(batch.attributes, edit_j))
+        counterfactual = None
+        if not self.config.train_only:
+            counterfactual = self.engine.render(batch.seeds, flip(batch.attributes, edit_j))
         return StepData(batch, edit_j, counterfactual)
 
     def steps(self, first_step: int) -> Iterator[StepData]:

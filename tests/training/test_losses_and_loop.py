@@ -277,6 +277,47 @@ def test_fine_tuning_starts_from_a_pipeline_and_warms_the_discriminators_up_firs
         train(replace(tune, out_dir=str(tmp_path / "y"), init_from=str(tmp_path)), progress=False)
 
 
+def test_training_the_sketch_encoder_alone_keeps_every_other_network(tmp_path):
+    from dataclasses import replace
+
+    from s2fgan.training.commands import export_pipeline
+    from s2fgan.training.loop import train
+    from s2fgan.training.networks import PIPELINE_COMPONENTS
+
+    base = export_pipeline(
+        train(replace(TINY, out_dir=str(tmp_path / "base"), steps=2), progress=False),
+        tmp_path / "pipe",
+        styles=0,
+    )
+    tune = replace(
+        TINY,
+        out_dir=str(tmp_path / "tune"),
+        init_from=str(base),
+        init_step=2,
+        steps=4,
+        train_only="sketch_encoder",
+        sketch_style="all",
+        generator={},
+    )
+    final = train(tune, progress=False)
+    for name in PIPELINE_COMPONENTS:
+        before = (base / name / "diffusion_pytorch_model.safetensors").read_bytes()
+        after = (final / name / "diffusion_pytorch_model.safetensors").read_bytes()
+        assert (before != after) == (name == "sketch_encoder"), name
+    lines = [json.loads(x) for x in (tmp_path / "tune/metrics.jsonl").read_text().splitlines()]
+    assert [x["step"] for x in lines] == [3, 4]
+    assert all(x["seg"] > 0 and x["semantic"] > 0 and x["d"] == 0 for x in lines)
+    assert all(x["edit"] == 0 and x["adv"] == 0 for x in lines)  # no edit, no discriminator
+    assert (tmp_path / "tune/samples/000004.png").exists()
+    train(replace(tune, steps=5), progress=False)  # resumes from its own checkpoint
+    assert json.loads((tmp_path / "tune/checkpoint/step.json").read_text())["step"] == 5
+
+    with pytest.raises(ValueError, match="train_only must be one of"):
+        train(replace(tune, out_dir=str(tmp_path / "x"), train_only="generator"), progress=False)
+    with pytest.raises(ValueError, match="needs init_from"):
+        train(replace(tune, out_dir=str(tmp_path / "y"), init_from=""), progress=False)
+
+
 def test_the_learning_rate_is_constant_then_falls_linearly_over_the_tail(tmp_path):
     from dataclasses import replace
 
