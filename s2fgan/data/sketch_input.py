@@ -12,6 +12,7 @@ place the engine's sketches occupy.
 from __future__ import annotations
 
 import logging
+from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F
@@ -133,26 +134,51 @@ def _ink_box(sketch: torch.Tensor) -> tuple[float, float, float, float]:
     return left, top, right + 1, bottom + 1
 
 
-def _place(sketch: torch.Tensor, size: int) -> torch.Tensor:
-    """Scale and move the ink of [H, W] into the engine's head box on a size x size page."""
+class Placement(NamedTuple):
+    """How framing moves a page: resize it to new_w x new_h, then put its top-left corner at
+    (ox, oy) on the output page."""
+
+    new_w: int
+    new_h: int
+    ox: int
+    oy: int
+
+    def point(self, x: float, y: float, w: int, h: int) -> tuple[float, float]:
+        """Where pixel centre (x, y) of a w x h input page lands on the output page."""
+        return (x + 0.5) * self.new_w / w - 0.5 + self.ox, (
+            y + 0.5
+        ) * self.new_h / h - 0.5 + self.oy
+
+
+def ink_placement(sketch: torch.Tensor, size: int) -> Placement:
+    """The placement that scales and moves the ink of a normalised sketch [H, W] into the
+    engine's head box on a size x size page."""
     left, top, right, bottom = _ink_box(sketch)
     width, height = max(right - left, 1.0), max(bottom - top, 1.0)
     scale = min(INK_HEIGHT * size / height, MAX_INK_WIDTH * size / width)  # output px per input px
     h, w = sketch.shape
     new_h, new_w = max(1, round(h * scale)), max(1, round(w * scale))
-    resized = F.interpolate(
-        sketch.view(1, 1, h, w), size=(new_h, new_w), mode="bilinear", antialias=True
-    )[0, 0]
     # Integer offset of the resized page on the output so the ink box centre lands on target.
     cx, cy = (left + right) / 2 * new_w / w, (top + bottom) / 2 * new_h / h
-    ox = round(INK_CENTER[0] * size - cx)
-    oy = round(INK_CENTER[1] * size - cy)
-    page = torch.ones(size, size)
+    return Placement(
+        new_w, new_h, round(INK_CENTER[0] * size - cx), round(INK_CENTER[1] * size - cy)
+    )
+
+
+def place(page: torch.Tensor, size: int, placement: Placement) -> torch.Tensor:
+    """[H, W] (white = 1) moved by `placement` onto a white size x size page; a mask drawn on
+    the same page as a sketch follows the sketch's framing this way."""
+    h, w = page.shape
+    new_w, new_h, ox, oy = placement
+    resized = F.interpolate(
+        page.view(1, 1, h, w), size=(new_h, new_w), mode="bilinear", antialias=True
+    )[0, 0]
+    out = torch.ones(size, size)
     x0, y0 = max(0, ox), max(0, oy)
     x1, y1 = min(size, ox + new_w), min(size, oy + new_h)
     if x1 > x0 and y1 > y0:
-        page[y0:y1, x0:x1] = resized[y0 - oy : y1 - oy, x0 - ox : x1 - ox]
-    return page
+        out[y0:y1, x0:x1] = resized[y0 - oy : y1 - oy, x0 - ox : x1 - ox]
+    return out
 
 
 def _fit(sketch: torch.Tensor, size: int) -> torch.Tensor:
@@ -202,5 +228,5 @@ def prepare_sketch(
             raise ValueError(NO_STROKES)
         if share > MAX_INK_SHARE:
             raise ValueError(MOSTLY_INK.format(share=share))
-    out = _place(sketch, size) if frame else _fit(sketch, size)
+    out = place(sketch, size, ink_placement(sketch, size)) if frame else _fit(sketch, size)
     return out.clamp(0, 1).view(1, 1, size, size).contiguous()

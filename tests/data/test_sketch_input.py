@@ -9,7 +9,15 @@ import torch.nn.functional as F
 from PIL import Image
 
 from s2fgan.data import SyntheticPortraits
-from s2fgan.data.sketch_input import INK_CENTER, INK_HEIGHT, INK_LEVEL, prepare_sketch
+from s2fgan.data.sketch_input import (
+    INK_CENTER,
+    INK_HEIGHT,
+    INK_LEVEL,
+    ink_placement,
+    normalize_sketch,
+    place,
+    prepare_sketch,
+)
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +88,22 @@ def test_drawing_in_a_corner_is_framed_like_the_engines(sketches):
     assert abs(height - INK_HEIGHT) < 0.05  # the module trims 0.5% of the ink per side
     # Unframed, the same page stays a speck in the corner.
     assert _box(prepare_sketch(page, 128, frame=False))[2] < 0.25
+
+
+def test_a_mask_drawn_on_the_page_follows_the_sketchs_framing(sketches):
+    outline, _ = sketches
+    page = torch.ones(200, 160)
+    page[30:158, 20:148] = outline[0]
+    placement = ink_placement(normalize_sketch(page), 128)
+    framed = place(normalize_sketch(page), 128, placement).clamp(0, 1)
+    assert torch.equal(framed, prepare_sketch(page, 128)[0, 0])
+    # a square marked on the same page lands where the framing puts that part of the drawing
+    mask = torch.ones(200, 160)
+    mask[60:80, 50:70] = 0
+    moved = place(mask, 128, placement) < 0.5
+    ys, xs = torch.nonzero(moved, as_tuple=True)
+    x, y = placement.point(59.5, 69.5, 160, 200)
+    assert abs(xs.float().mean().item() - x) < 0.5 and abs(ys.float().mean().item() - y) < 0.5
 
 
 def test_thick_marker_drawing_is_kept(sketches):
