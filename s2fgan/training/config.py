@@ -48,12 +48,12 @@ class TrainConfig:
     init_from: str = ""
     init_step: int = 0
     # which networks train: "" all of them; "sketch_encoder" only the sketch encoder (with
-    # init_from), through the frozen generator and image encoder: its codes, with the photo's
-    # texture codes, must draw the portrait's mask and photo and stay near the photo's codes
-    # (w_mask, w_reconstruction, w_semantic). No discriminator runs and no counterfactual is
-    # painted. The generator draws layouts that the encoder does not reach
-    # (benchmarks/layout_ceiling.py), and a frozen generator keeps faces, edits and swaps
-    # as they were.
+    # init_from), through the frozen generator and image encoder: its codes must draw the
+    # portrait's mask and photo, stay near the photo's codes and keep the starting encoder's
+    # base and texture slots (w_mask, w_reconstruction, w_semantic, w_sketch_anchor). No
+    # discriminator runs and no counterfactual is painted. The generator draws layouts that
+    # the encoder does not reach (benchmarks/layout_ceiling.py), and a frozen generator keeps
+    # faces, edits and swaps as they were.
     train_only: str = ""
     # the first d_warmup_steps steps of a run train the discriminators only, so that fresh
     # ones (init_from) learn real faces and attributes before the generator hears from them
@@ -79,6 +79,9 @@ class TrainConfig:
     mask_balance: float = 0.0
     mask_balance_max: float = 10.0
     w_semantic: float = 1.0  # S2FGAN semantic-level sketch loss
+    # train_only "sketch_encoder": the pull of the base and texture slots towards those of the
+    # encoder the run started from
+    w_sketch_anchor: float = 10.0
     # the sketch side's reconstruction renders the sketch's shape codes with the photo's
     # texture codes: a sketch does not say what colours a face has, and an L1 asked for them
     # is met by the blurred mean of every colouring the sketch allows

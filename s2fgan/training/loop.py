@@ -13,6 +13,7 @@ kept once in OUT/checkpoint-tail.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import time
@@ -83,6 +84,11 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     nets = Networks(config)
     if config.init_from:
         start_from_pipeline(nets, Path(config.init_from))
+    # the sketch encoder as it started (not as a resumed checkpoint has it): a run that trains
+    # it alone keeps its base and texture slots near this one's
+    anchor = None
+    if config.train_only == "sketch_encoder":
+        anchor = copy.deepcopy(nets.sketch_encoder).eval().requires_grad_(False)
     if nets.generator.resolution != config.resolution:
         raise ValueError(
             f"generator renders {nets.generator.resolution}px but resolution is "
@@ -95,6 +101,8 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
         torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
         torch.backends.cudnn.benchmark = True
     nets.to(device)
+    if anchor is not None:
+        anchor.to(device)
     if device.type == "cuda" and config.channels_last:
         for name in _CONVOLUTIONAL:
             getattr(nets, name).to(memory_format=torch.channels_last)
@@ -119,7 +127,7 @@ def train(config: TrainConfig, progress: bool = True) -> Path:
     prepared = modules | dict(zip(trained, wrapped, strict=True)) | {"classifier": classifier}
     raw = {
         name: getattr(nets, name) for name in (*GENERATOR_SIDE, "attribute_mapper", "discriminator")
-    }
+    } | ({"sketch_anchor": anchor} if anchor is not None else {})
     ema = EMA(nets.generator, config.ema_decay)
     accelerator.register_for_checkpointing(ema.shadow)
 

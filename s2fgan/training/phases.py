@@ -49,6 +49,7 @@ GENERATOR_TERMS = (
     "dice",
     "coarse",
     "semantic",
+    "anchor",
     "attr",
     "edit",
     "edit_delta",
@@ -262,28 +263,35 @@ class TrainingLoss:
         return GeneratorStep(total, terms, fake_image, fake_seg, out_s, out_e)
 
     def sketch_encoder_step(self, inputs: StepInputs) -> GeneratorStep:
-        """The loss of a run that trains the sketch encoder alone (TrainConfig.train_only):
-        the sketch's shape codes with the photo's texture codes must draw the portrait's mask
-        and photo through the frozen generator, and the sketch code stays near the frozen
-        photo code, where the attribute mapper's directions and the swaps were learnt."""
+        """The loss of a run that trains the sketch encoder alone (TrainConfig.train_only).
+
+        The sketch's code must draw the portrait's mask and photo through the frozen generator
+        and stays near the frozen photo code (w_semantic). Its base and texture slots stay
+        near those of the encoder the run started from (w_sketch_anchor): the evaluator and
+        the eye read textures, and a generator trained with that encoder's textures renders
+        eyes, brows and glasses from them, while the shape slots draw the layout."""
         c, raw = self.config, self.raw
         zero = inputs.photo.new_zeros(())
         terms = dict.fromkeys(GENERATOR_TERMS, zero)
         with self.autocast():
             with torch.no_grad():
                 ws_p = raw["image_encoder"](inputs.photo)
+                ws_0 = raw["sketch_anchor"](inputs.sketch)
             ws_s = self.nets["sketch_encoder"](inputs.sketch)
-            codes = with_textures_of(ws_s, ws_p, raw["generator"].config.num_regions)
-            (out,) = _split(self.nets["generator"](codes), [len(codes)])
+            layout = LatentLayout(raw["generator"].config.num_regions, ws_s.shape[-1])
+            kept = [0] + [layout.texture_slot(k) for k in range(layout.num_regions)]
+            (out,) = _split(self.nets["generator"](ws_s), [len(ws_s)])
             terms["rec"] = losses.reconstruction(out.image, inputs.photo)
             terms["seg"] = losses.mask_cross_entropy(
                 out.segmentation, inputs.mask, self.region_weight
             )
             terms["semantic"] = losses.semantic_code(ws_s, ws_p)
+            terms["anchor"] = losses.semantic_code(ws_s[:, kept], ws_0[:, kept])
             total = (
                 c.w_reconstruction * terms["rec"]
                 + c.w_mask * terms["seg"]
                 + c.w_semantic * terms["semantic"]
+                + c.w_sketch_anchor * terms["anchor"]
             )
         return GeneratorStep(total, terms, None, None, out, None)
 

@@ -307,6 +307,7 @@ def test_training_the_sketch_encoder_alone_keeps_every_other_network(tmp_path):
     lines = [json.loads(x) for x in (tmp_path / "tune/metrics.jsonl").read_text().splitlines()]
     assert [x["step"] for x in lines] == [3, 4]
     assert all(x["seg"] > 0 and x["semantic"] > 0 and x["d"] == 0 for x in lines)
+    assert all(x["anchor"] >= 0 for x in lines)  # the starting encoder's base and textures
     assert all(x["edit"] == 0 and x["adv"] == 0 for x in lines)  # no edit, no discriminator
     assert (tmp_path / "tune/samples/000004.png").exists()
     train(replace(tune, steps=5), progress=False)  # resumes from its own checkpoint
