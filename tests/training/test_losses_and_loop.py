@@ -236,17 +236,27 @@ def test_a_segment_stops_without_moving_the_schedule_and_the_next_one_resumes(tm
     assert all(x["feature_match"] > 0 for x in lines)
 
 
+def _tiny_base(tmp_path):
+    """A two-step TINY run (its OUT/final) and the pipeline exported from it: what a
+    fine-tune starts from."""
+    from dataclasses import replace
+
+    from s2fgan.training.commands import export_pipeline
+    from s2fgan.training.loop import train
+
+    final = train(replace(TINY, out_dir=str(tmp_path / "base"), steps=2), progress=False)
+    return final, export_pipeline(final, tmp_path / "pipe", styles=0)
+
+
 def test_fine_tuning_starts_from_a_pipeline_and_warms_the_discriminators_up_first(tmp_path):
     from dataclasses import replace
 
     from s2fgan.models.discriminators import DualBranchDiscriminator
     from s2fgan.models.region_generator import RegionGenerator
-    from s2fgan.training.commands import export_pipeline
     from s2fgan.training.loop import train
     from s2fgan.training.networks import Networks, start_from_pipeline
 
-    base_final = train(replace(TINY, out_dir=str(tmp_path / "base"), steps=2), progress=False)
-    base = export_pipeline(base_final, tmp_path / "pipe", styles=0)
+    base_final, base = _tiny_base(tmp_path)
     # a run's OUT/final keeps its discriminator too, and a fine-tune from it takes it over
     nets = Networks(TINY)
     start_from_pipeline(nets, base_final)
@@ -280,15 +290,10 @@ def test_fine_tuning_starts_from_a_pipeline_and_warms_the_discriminators_up_firs
 def test_training_the_sketch_encoder_alone_keeps_every_other_network(tmp_path):
     from dataclasses import replace
 
-    from s2fgan.training.commands import export_pipeline
     from s2fgan.training.loop import train
     from s2fgan.training.networks import PIPELINE_COMPONENTS
 
-    base = export_pipeline(
-        train(replace(TINY, out_dir=str(tmp_path / "base"), steps=2), progress=False),
-        tmp_path / "pipe",
-        styles=0,
-    )
+    _, base = _tiny_base(tmp_path)
     tune = replace(
         TINY,
         out_dir=str(tmp_path / "tune"),
