@@ -86,6 +86,10 @@ class TrainConfig:
     # texture codes: a sketch does not say what colours a face has, and an L1 asked for them
     # is met by the blurred mean of every colouring the sketch allows
     sketch_texture_from_photo: bool = False
+    # with sketch_texture_from_photo: an edit of a sketch code also renders the sketch's shape
+    # with the photo's textures, so that its counterfactual (the photo, edited, in the photo's
+    # colours) asks the slider for the attribute alone rather than for the photo's colours too
+    sketch_edit_texture_from_photo: bool = False
     # pix2pixHD's feature matching: the photo and its reconstructions must give the same
     # features in the image discriminator's branch (a learnt perceptual distance; no
     # pretrained network can be downloaded)

@@ -140,6 +140,8 @@ class TrainingLoss:
         autocast=contextlib.nullcontext,
         reduce_mean=lambda t: t,
     ) -> None:
+        if config.sketch_edit_texture_from_photo and not config.sketch_texture_from_photo:
+            raise ValueError("sketch_edit_texture_from_photo needs sketch_texture_from_photo")
         self.nets, self.raw, self.config = prepared, raw, config
         self.region_weight = region_weight
         self.autocast, self.reduce_mean = autocast, reduce_mean
@@ -166,11 +168,15 @@ class TrainingLoss:
             targets = torch.full_like(attrs, float("nan"))
             targets[rows, j] = -attrs[rows, j] * c.edit_strength
             on_sketch = inputs.on_sketch[:, None, None]
-            ws_src = torch.where(on_sketch, ws_s, ws_p)
+            ws_st = None
+            if c.sketch_texture_from_photo:
+                ws_st = with_textures_of(ws_s, ws_p, raw["generator"].config.num_regions)
+            ws_sketch_src = ws_st if c.sketch_edit_texture_from_photo else ws_s
+            ws_src = torch.where(on_sketch, ws_sketch_src, ws_p)
             ws_e = raw["attribute_mapper"].edit(ws_src, targets)
             codes = {"p": ws_p, "s": ws_s, "e": ws_e}
-            if c.sketch_texture_from_photo:
-                codes["st"] = with_textures_of(ws_s, ws_p, raw["generator"].config.num_regions)
+            if ws_st is not None:
+                codes["st"] = ws_st
             if inputs.z is not None:
                 ws_r = nets["mapping"](inputs.z)
                 raw["mapping"].track_w_avg(self.reduce_mean(ws_r.detach().float().mean(0)))
@@ -200,8 +206,9 @@ class TrainingLoss:
                 terms["edit"] = losses.reconstruction(
                     out_e.image, target.image
                 ) + 0.5 * losses.mask_cross_entropy(out_e.segmentation, target.mask, rw)
+                sketch_source = out_shape if c.sketch_edit_texture_from_photo else out_s
                 source = torch.where(
-                    inputs.on_sketch[:, None, None, None], out_s.image, out_p.image
+                    inputs.on_sketch[:, None, None, None], sketch_source.image, out_p.image
                 )
                 terms["edit_delta"] = losses.edit_delta(
                     out_e.image, source.detach(), target.image, photo

@@ -226,6 +226,7 @@ def test_a_segment_stops_without_moving_the_schedule_and_the_next_one_resumes(tm
         lr_decay_tail=0.5,
         segment_minutes=1e-6,
         sketch_texture_from_photo=True,
+        sketch_edit_texture_from_photo=True,
         w_feature_match=1.0,
     )
     train(config, progress=False)
@@ -234,6 +235,16 @@ def test_a_segment_stops_without_moving_the_schedule_and_the_next_one_resumes(tm
     assert [x["step"] for x in lines] == [1, 2]
     assert [x["lr_scale"] for x in lines] == [1.0, 1.0]  # far from the tail of 50 steps
     assert all(x["feature_match"] > 0 for x in lines)
+
+
+def test_photo_textures_on_sketch_edits_need_them_on_the_sketch_side(tmp_path):
+    from dataclasses import replace
+
+    from s2fgan.training.loop import train
+
+    config = replace(TINY, out_dir=str(tmp_path / "run"), sketch_edit_texture_from_photo=True)
+    with pytest.raises(ValueError, match="needs sketch_texture_from_photo"):
+        train(config, progress=False)
 
 
 def _tiny_base(tmp_path):
