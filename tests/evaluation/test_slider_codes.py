@@ -44,3 +44,4 @@ def test_sketch_codes_score_as_the_evaluation_and_the_kinds_differ_in_textures(t
     shape = [0] + [layout.shape_slot(k) for k in range(layout.num_regions)]
     assert torch.equal(kinds["sketch+photo"][:, shape], kinds["sketch"][:, shape])
     assert not torch.equal(kinds["sketch+photo"], kinds["sketch"])
+    assert torch.equal(kinds["photo"], model.encode_image(data.image))
