@@ -3,13 +3,16 @@
 `ws` is [B, num_ws, w_dim]: slot 0 is `w_base` (pose and global look), then one `w_shape`
 slot per region, then one `w_texture` slot per region (SemanticStyleGAN's split), in the
 region order of `s2fgan.constants.REGIONS`. Swapping a region copies its slots; an attribute
-direction may be restricted to the slots of the regions it lives in.
+direction may be restricted to the slots of the regions it lives in. `copy_slots` is the one
+operation that copies slots between codes: a swap, a style and training's texture transfer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import torch
 
 from s2fgan.constants import NUM_REGIONS, REGION_INDEX, REGIONS
 
@@ -47,3 +50,30 @@ class LatentLayout:
             if "texture" in parts:
                 out.append(self.texture_slot(k))
         return sorted(out)
+
+    def copy_slots(
+        self,
+        ws: torch.Tensor,
+        donor: torch.Tensor,
+        regions: Sequence[str] | None = None,
+        parts: Sequence[str] = PARTS,
+    ) -> torch.Tensor:
+        """A copy of `ws` whose slots of `regions`' `parts` are those of `donor`.
+
+        Differentiable in both codes (training transfers textures through it).
+
+        Args:
+            ws: [B, num_ws, w_dim] the codes to change (not modified).
+            donor: [1 or B, num_ws, w_dim] the codes to take from; one code serves every code
+                of ws. Cast to ws's dtype and device.
+            regions: region names (`s2fgan.constants.REGIONS`); None: every region.
+            parts: "shape", "texture" or both.
+        """
+        if regions is None:
+            regions = REGIONS[: self.num_regions]
+        slots = self.slots(list(regions), list(parts))
+        if donor.shape[0] not in (1, ws.shape[0]):
+            raise ValueError(f"donor has {donor.shape[0]} faces; give 1 or {ws.shape[0]}")
+        out = ws.clone()
+        out[:, slots] = donor[:, slots].to(out).expand(out.shape[0], -1, -1)
+        return out

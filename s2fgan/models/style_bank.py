@@ -25,6 +25,7 @@ from diffusers.models.modeling_utils import ModelMixin
 
 from s2fgan.constants import NUM_REGIONS, REGIONS
 from s2fgan.models.latent_layout import LatentLayout
+from s2fgan.seeds import check_seeds
 
 
 class StyleBank(ModelMixin, ConfigMixin):
@@ -51,7 +52,7 @@ class StyleBank(ModelMixin, ConfigMixin):
         if size < 1:
             raise ValueError(f"size must be >= 1, got {size}")
         self.layout = LatentLayout(num_regions, w_dim)
-        self.slots = self.layout.slots(list(regions), ("texture",))  # validates the names
+        self.layout.slots(list(regions), ("texture",))  # refuses unknown region names here
         self.register_buffer("codes", torch.zeros(size, self.layout.num_ws, w_dim))
 
     @torch.no_grad()
@@ -68,10 +69,7 @@ class StyleBank(ModelMixin, ConfigMixin):
 
     def indices(self, seeds: Sequence[int]) -> torch.Tensor:
         """The style index of each seed (seeds must be integers >= 0)."""
-        bad = [s for s in seeds if isinstance(s, bool) or not isinstance(s, int) or s < 0]
-        if bad:
-            raise ValueError(f"style seeds must be integers >= 0, got {bad[0]!r}")
-        return torch.tensor([s % self.config.size for s in seeds], dtype=torch.long)
+        return torch.tensor([s % self.config.size for s in check_seeds(seeds)], dtype=torch.long)
 
     def apply(self, ws: torch.Tensor, seeds: Sequence[int]) -> torch.Tensor:
         """Codes ws [B, num_ws, w_dim] with the texture slots of `regions` taken from the
@@ -80,8 +78,5 @@ class StyleBank(ModelMixin, ConfigMixin):
             raise ValueError(
                 f"ws must be [B, {self.layout.num_ws}, {self.config.w_dim}], got {list(ws.shape)}"
             )
-        if len(seeds) != ws.shape[0]:
-            raise ValueError(f"give one seed per code: {len(seeds)} seeds, {ws.shape[0]} codes")
-        out = ws.clone()
-        out[:, self.slots] = self.faces(seeds)[:, self.slots].to(ws)
-        return out
+        seeds = check_seeds(seeds, codes=ws.shape[0])
+        return self.layout.copy_slots(ws, self.faces(seeds), self.config.regions, ("texture",))

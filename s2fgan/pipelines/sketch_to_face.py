@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from diffusers import DiffusionPipeline
@@ -38,6 +37,7 @@ from s2fgan.models.mapping import MappingNetwork
 from s2fgan.models.region_generator import RegionGenerator
 from s2fgan.models.style_bank import StyleBank
 from s2fgan.pipelines.png import save_generated_png
+from s2fgan.seeds import check_seeds
 
 _PALETTE = [c for color in REGION_COLORS for c in color]
 # A sketch counts as empty when less than this share of its pixels is darker than 0.8
@@ -75,11 +75,6 @@ def _checked_photo(photo: torch.Tensor) -> torch.Tensor:
     if photo.std() < FLAT_PHOTO_STD:
         raise ValueError("the photo is one flat colour: give a photo of a face")
     return batch
-
-
-def _check_seed(seed) -> None:
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
 
 
 @dataclass
@@ -250,12 +245,8 @@ class SketchToFacePipeline(DiffusionPipeline):
             regions = [regions]
         if not regions:
             raise ValueError("choose at least one region to swap")
-        slots = self.generator.layout.slots(list(regions), list(parts))
-        if donor_ws.shape[0] not in (1, ws.shape[0]):
-            raise ValueError(f"donor has {donor_ws.shape[0]} faces; give 1 or {ws.shape[0]}")
-        out = ws.to(self.device, self.dtype).clone()
-        out[:, slots] = donor_ws[:, slots].to(out).expand(out.shape[0], -1, -1)
-        return out
+        ws = ws.to(self.device, self.dtype)
+        return self.generator.layout.copy_slots(ws, donor_ws, regions, parts)
 
     @torch.no_grad()
     def style_ws(self, ws: torch.Tensor, seeds: Sequence[int]) -> torch.Tensor:
@@ -265,11 +256,8 @@ class SketchToFacePipeline(DiffusionPipeline):
         seeds = list(seeds)
         if self.has_style_bank:  # the bank checks the seeds and their count itself
             return self.style_bank.apply(ws.to(self.device, self.dtype), seeds)
-        for seed in seeds:
-            _check_seed(seed)
         # swap_ws would spread a single donor over every code: one seed per code is required
-        if len(seeds) != ws.shape[0]:
-            raise ValueError(f"give one seed per code: {len(seeds)} seeds, {ws.shape[0]} codes")
+        seeds = check_seeds(seeds, codes=ws.shape[0])
         return self.swap_ws(ws, self.random_ws(seeds), REGIONS, ("texture",))
 
     @torch.no_grad()
@@ -294,7 +282,7 @@ class SketchToFacePipeline(DiffusionPipeline):
         """ws in style `seed + b` for code b; unchanged when seed is None."""
         if seed is None:
             return ws
-        _check_seed(seed)
+        check_seeds([seed])
         return self.style_ws(ws, [int(seed) + b for b in range(ws.shape[0])])
 
     def _sketches(
@@ -415,7 +403,7 @@ class SketchToFacePipeline(DiffusionPipeline):
         """A random face (e.g. a swap donor), fixed by its seed: face `seed` of the StyleBank
         when the pipeline has one, else a face of the mapping network (`truncation` applies
         to these only)."""
-        _check_seed(seed)
+        check_seeds([seed])
         if self.has_style_bank:
             return self.synthesize(self.style_bank.faces([int(seed)]), seed=int(seed))
         return self.synthesize(self.random_ws([int(seed)], truncation), seed=int(seed))

@@ -102,9 +102,7 @@ class GeneratorStep:
 
 def with_textures_of(ws: torch.Tensor, donor: torch.Tensor, num_regions: int) -> torch.Tensor:
     """`ws` [B, num_ws, w_dim] with every region's texture slot taken from `donor`."""
-    layout = LatentLayout(num_regions, ws.shape[-1])
-    first = layout.texture_slot(0)
-    return torch.cat([ws[:, :first], donor[:, first : first + num_regions]], 1)
+    return LatentLayout(num_regions, ws.shape[-1]).copy_slots(ws, donor, parts=("texture",))
 
 
 def _split(
