@@ -6,6 +6,10 @@ wait for the painter. `RenderPool` keeps `render_workers` processes painting the
 With `render_reuse` > 0 it also keeps the last that many rendered steps and trains on a random
 one of them whenever no new step is ready, so the GPU never waits: each portrait then serves
 several steps (rendered steps are still used in full, newest first).
+
+The pool knows nothing of where steps come from: each worker builds its own renderer from a
+picklable factory (training.sources gives `SyntheticSource`), so sources.py uses this module
+and not the other way round.
 """
 
 from __future__ import annotations
@@ -14,51 +18,70 @@ import collections
 import dataclasses
 import pickle
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Protocol
 
 import torch
 import torch.multiprocessing as mp
 
-from s2fgan.training.sources import StepData, SyntheticSource
 
-_source: SyntheticSource | None = None  # the worker process's own engine
+class StepRenderer(Protocol):
+    def render_step(self, step: int) -> Any:
+        """The data of one step: a dataclass with a `fresh` field (training.sources.StepData)."""
 
 
-def _start_worker(config, process_index: int, num_processes: int) -> None:
-    global _source
+_renderer: StepRenderer | None = None  # the worker process's own engine
+
+
+def _start_worker(make_renderer: Callable[[], StepRenderer]) -> None:
+    global _renderer
     torch.set_num_threads(1)  # one core per worker: the pool is the parallelism
-    _source = SyntheticSource(config, process_index, num_processes)
+    _renderer = make_renderer()
 
 
 def _render(step: int) -> bytes:
     # Pickled by value: handing tensors over in shared memory costs one file descriptor per
     # tensor, and the pool of reused steps would hold thousands of them.
-    return pickle.dumps(_source.render_step(step))
+    return pickle.dumps(_renderer.render_step(step))
 
 
 class RenderPool:
-    """Iterates the StepData of the steps from `first_step` on, painted by worker processes.
+    """Iterates the step data of the steps from `first_step` on, painted by worker processes.
 
-    Without reuse, steps come in order, exactly as `SyntheticSource.render_step` gives them.
+    Without reuse, steps come in order, exactly as the renderer's `render_step` gives them.
     With reuse, the iterator yields a fresh step when one is ready, else a random one of the
-    last `render_reuse` steps rendered.
+    last `reuse` steps rendered (marked `fresh=False`).
+
+    Args:
+        make_renderer: a picklable callable that builds, in each worker, an object with
+            `render_step(step)`.
+        workers: number of worker processes (TrainConfig.render_workers).
+        reuse: how many recent steps to keep for reuse (TrainConfig.render_reuse; 0: none).
+        seed: the run's seed; the choice of reused steps is drawn from seed + first_step.
+        first_step: the first step to render.
     """
 
-    def __init__(self, source: SyntheticSource, first_step: int) -> None:
-        config = source.config
-        self.workers, self.reuse = config.render_workers, config.render_reuse
+    def __init__(
+        self,
+        make_renderer: Callable[[], StepRenderer],
+        workers: int,
+        reuse: int,
+        seed: int,
+        first_step: int,
+    ) -> None:
+        self.workers, self.reuse = workers, reuse
         self.executor = ProcessPoolExecutor(
             self.workers,
             mp_context=mp.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(config, source.process_index, source.num_processes),
+            initargs=(make_renderer,),
         )
         self.next_step = first_step
         self.pending: collections.deque[Future] = collections.deque()
-        self.recent: collections.deque[StepData] = collections.deque(maxlen=max(1, self.reuse))
-        self.fresh: collections.deque[StepData] = collections.deque()
-        self.rng = random.Random(config.seed + first_step)
+        self.recent: collections.deque = collections.deque(maxlen=max(1, self.reuse))
+        self.fresh: collections.deque = collections.deque()
+        self.rng = random.Random(seed + first_step)
 
     def _fill(self) -> None:
         while len(self.pending) < 2 * self.workers:
@@ -69,7 +92,7 @@ class RenderPool:
         while self.pending and self.pending[0].done():
             self.fresh.append(pickle.loads(self.pending.popleft().result()))
 
-    def __iter__(self) -> Iterator[StepData]:
+    def __iter__(self) -> Iterator:
         try:
             while True:
                 self._fill()

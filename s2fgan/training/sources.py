@@ -8,6 +8,7 @@ sliders learn from the discriminator's attribute head and the latent cycle (phas
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from s2fgan.constants import ATTRIBUTE_INDEX, NUM_ATTRIBUTES
 from s2fgan.data import CelebAMaskHQ, PortraitBatch, SyntheticPortraits
 from s2fgan.data.sketch_styles import check_training_styles
 from s2fgan.training.config import TrainConfig
+from s2fgan.training.render_pool import RenderPool
 
 logger = logging.getLogger(__name__)
 
@@ -128,10 +130,15 @@ class SyntheticSource:
     def steps(self, first_step: int) -> Iterator[StepData]:
         """The steps from `first_step` on, rendered here, or by TrainConfig.render_workers
         worker processes ahead of the loop (RenderPool)."""
-        if self.config.render_workers > 0:
-            from s2fgan.training.render_pool import RenderPool
-
-            yield from RenderPool(self, first_step)
+        config = self.config
+        if config.render_workers > 0:
+            # each worker builds its own engine: the same class with the same arguments
+            make = functools.partial(
+                SyntheticSource, config, self.process_index, self.num_processes
+            )
+            yield from RenderPool(
+                make, config.render_workers, config.render_reuse, config.seed, first_step
+            )
             return
         for step in itertools.count(first_step):
             yield self.render_step(step)
