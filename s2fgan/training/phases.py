@@ -100,6 +100,42 @@ class GeneratorStep:
     edited_face: RegionGeneratorOutput | None
 
 
+@dataclass
+class _Edit:
+    """A step's training edit: rows [B, 1] and the flipped attributes j [B, K] index the
+    edited entries of targets [B, 12] (-attribute * edit_strength there, NaN elsewhere: the
+    AttributeMapper keeps those strengths)."""
+
+    rows: torch.Tensor
+    j: torch.Tensor
+    targets: torch.Tensor
+
+    @classmethod
+    def of(cls, inputs: StepInputs, strength: float) -> _Edit:
+        attrs = inputs.attributes
+        rows = torch.arange(len(attrs), device=attrs.device)[:, None]
+        j = inputs.edit_j
+        targets = torch.full_like(attrs, float("nan"))
+        targets[rows, j] = -attrs[rows, j] * strength
+        return cls(rows, j, targets)
+
+
+@dataclass
+class _Faces:
+    """The codes of a generator phase and their renders: the photo's, the sketch's, the
+    sketch's shapes in the photo's textures (`shape`: the sketch's face without
+    sketch_texture_from_photo), the edited code's and the random faces' (or None)."""
+
+    ws_p: torch.Tensor
+    ws_s: torch.Tensor
+    ws_src: torch.Tensor  # the code the edit started from
+    photo: RegionGeneratorOutput
+    sketch: RegionGeneratorOutput
+    edited: RegionGeneratorOutput
+    shape: RegionGeneratorOutput
+    random: RegionGeneratorOutput | None
+
+
 def with_textures_of(ws: torch.Tensor, donor: torch.Tensor, num_regions: int) -> torch.Tensor:
     """`ws` [B, num_ws, w_dim] with every region's texture slot taken from `donor`."""
     return LatentLayout(num_regions, ws.shape[-1]).copy_slots(ws, donor, parts=("texture",))
@@ -152,120 +188,162 @@ class TrainingLoss:
     def generator_step(self, inputs: StepInputs, edit_weight: float = 1.0) -> GeneratorStep:
         """The generator side's loss (Gmain). `edit_weight` scales the three edit terms
         (TrainConfig.edit_boost's ramp). Runs with gradients when they are enabled."""
-        c, nets, raw = self.config, self.nets, self.raw
-        photo, mask, attrs = inputs.photo, inputs.mask, inputs.attributes
-        n = len(photo)
-        zero = photo.new_zeros(())
-        terms = dict.fromkeys(GENERATOR_TERMS, zero)
+        c, raw = self.config, self.raw
+        terms = dict.fromkeys(GENERATOR_TERMS, inputs.photo.new_zeros(()))
         raw["discriminator"].requires_grad_(False)
         with self.autocast():
-            ws_p = nets["image_encoder"](photo)
-            ws_s = nets["sketch_encoder"](inputs.sketch)
-            rows = torch.arange(n, device=photo.device)[:, None]
-            j = inputs.edit_j
-            targets = torch.full_like(attrs, float("nan"))
-            targets[rows, j] = -attrs[rows, j] * c.edit_strength
-            on_sketch = inputs.on_sketch[:, None, None]
-            ws_st = None
-            if c.sketch_texture_from_photo:
-                ws_st = with_textures_of(ws_s, ws_p, raw["generator"].config.num_regions)
-            ws_sketch_src = ws_st if c.sketch_edit_texture_from_photo else ws_s
-            ws_src = torch.where(on_sketch, ws_sketch_src, ws_p)
-            ws_e = raw["attribute_mapper"].edit(ws_src, targets)
-            codes = {"p": ws_p, "s": ws_s, "e": ws_e}
-            if ws_st is not None:
-                codes["st"] = ws_st
-            if inputs.z is not None:
-                ws_r = nets["mapping"](inputs.z)
-                raw["mapping"].track_w_avg(self.reduce_mean(ws_r.detach().float().mean(0)))
-                codes["r"] = ws_r
-            rendered = nets["generator"](torch.cat(list(codes.values())))
-            outs = dict(zip(codes, _split(rendered, [len(w) for w in codes.values()]), strict=True))
-            out_p, out_s, out_e, out_r = outs["p"], outs["s"], outs["e"], outs.get("r")
-            # the face the sketch side's reconstruction is judged on (sketch_texture_from_photo)
-            out_shape = outs.get("st", out_s)
-
-            rw = self.region_weight
-            terms["rec"] = losses.reconstruction(out_p.image, photo) + losses.reconstruction(
-                out_shape.image, photo
-            )
-            terms["seg"] = losses.mask_cross_entropy(
-                out_p.segmentation, mask, rw
-            ) + losses.mask_cross_entropy(out_s.segmentation, mask, rw)
-            if c.w_mask_dice > 0:  # off by default: skip it on the hot path
-                terms["dice"] = losses.mask_dice(out_p.segmentation, mask) + losses.mask_dice(
-                    out_s.segmentation, mask
-                )
-            terms["coarse"] = losses.coarse_mask_cross_entropy(out_p.masks, mask, rw)
-            terms["semantic"] = losses.semantic_code(ws_s, ws_p)
-            terms["attr"] = projection_loss(raw["attribute_mapper"].strengths(ws_p), attrs)
-            target = inputs.counterfactual
-            if target is not None:
-                terms["edit"] = losses.reconstruction(
-                    out_e.image, target.image
-                ) + 0.5 * losses.mask_cross_entropy(out_e.segmentation, target.mask, rw)
-                sketch_source = out_shape if c.sketch_edit_texture_from_photo else out_s
-                source = torch.where(
-                    inputs.on_sketch[:, None, None, None], sketch_source.image, out_p.image
-                )
-                terms["edit_delta"] = losses.edit_delta(
-                    out_e.image, source.detach(), target.image, photo
-                )
-            if self.has_head:
-                _, edit_logits = raw["discriminator"].classify(
-                    out_e.image, out_e.segmentation.softmax(1)
-                )
-                terms["edit_class"] = losses.attribute_classification(
-                    edit_logits[rows, j], (targets[rows, j] > 0).float()
-                )
-            if c.w_edit_cycle > 0:
-                terms["cycle"] = self.cycle_term(out_e.image, ws_src, rows, j)
+            edit = _Edit.of(inputs, c.edit_strength)
+            faces = self._render_codes(inputs, edit)
+            self._reconstruction_terms(terms, inputs, faces)
+            self._edit_terms(terms, inputs, faces, edit)
             if c.w_feature_match > 0:
-                features = raw["discriminator"].image_features
-                faces = torch.cat([out_p.image, out_shape.image])
-                terms["feature_match"] = losses.feature_match(
-                    features, faces, photo.repeat(2, 1, 1, 1)
-                )
-                if target is not None:
-                    terms["feature_match"] = terms["feature_match"] + losses.feature_match(
-                        features, out_e.image, target.image
-                    )
+                terms["feature_match"] = self._feature_match_term(inputs, faces)
             fake_image = fake_seg = None
             if self.uses_discriminator:
-                # Random and sketch faces meet the discriminator: L1 alone makes a face the
-                # blurred mean of the photos its code could come from.
-                fakes = [out_s] + ([out_e] if c.adversarial_edits else [])
-                if out_r is not None:
-                    fakes.insert(0, out_r)
-                fake_image = torch.cat([o.image for o in fakes])
-                fake_seg = torch.cat([o.segmentation for o in fakes]).softmax(1)
+                fake_image, fake_seg = self._fakes(faces)
                 terms["adv"] = losses.generator_adversarial(
                     raw["discriminator"](fake_image, fake_seg)
                 )
             if c.w_domain > 0:
-                logits = nets["latent_discriminator"](
-                    torch.cat([grad_reverse(ws_s, 1.0), ws_p.detach()])
+                logits = self.nets["latent_discriminator"](
+                    torch.cat([grad_reverse(faces.ws_s, 1.0), faces.ws_p.detach()])
                 )
+                n = len(inputs.photo)
                 terms["domain"] = losses.domain_classification(logits[:n], logits[n:])
-            total = (
-                c.w_reconstruction * terms["rec"]
-                + c.w_mask * terms["seg"]
-                + c.w_mask_dice * terms["dice"]
-                + c.w_coarse_mask * terms["coarse"]
-                + c.w_semantic * terms["semantic"]
-                + c.w_attribute * terms["attr"]
-                + edit_weight * c.w_edit * terms["edit"]
-                + edit_weight * c.w_edit_delta * terms["edit_delta"]
-                + edit_weight * c.w_edit_class * terms["edit_class"]
-                + c.w_edit_cycle * terms["cycle"]
-                + c.w_feature_match * terms["feature_match"]
-                + c.w_adversarial * terms["adv"]
-                + c.w_domain * terms["domain"]
-            )
+            total = self._generator_total(terms, edit_weight)
         raw["discriminator"].requires_grad_(True)
         if fake_image is not None:
             fake_image, fake_seg = fake_image.detach(), fake_seg.detach()
-        return GeneratorStep(total, terms, fake_image, fake_seg, out_s, out_e)
+        return GeneratorStep(total, terms, fake_image, fake_seg, faces.sketch, faces.edited)
+
+    def _render_codes(self, inputs: StepInputs, edit: _Edit) -> _Faces:
+        """Encode the photo and the sketch, edit one of the two codes, map the random z, and
+        render every code in one batched pass of the generator."""
+        c, nets, raw = self.config, self.nets, self.raw
+        ws_p = nets["image_encoder"](inputs.photo)
+        ws_s = nets["sketch_encoder"](inputs.sketch)
+        on_sketch = inputs.on_sketch[:, None, None]
+        ws_st = None
+        if c.sketch_texture_from_photo:
+            ws_st = with_textures_of(ws_s, ws_p, raw["generator"].config.num_regions)
+        ws_sketch_src = ws_st if c.sketch_edit_texture_from_photo else ws_s
+        ws_src = torch.where(on_sketch, ws_sketch_src, ws_p)
+        ws_e = raw["attribute_mapper"].edit(ws_src, edit.targets)
+        codes = {"p": ws_p, "s": ws_s, "e": ws_e}
+        if ws_st is not None:
+            codes["st"] = ws_st
+        if inputs.z is not None:
+            ws_r = nets["mapping"](inputs.z)
+            raw["mapping"].track_w_avg(self.reduce_mean(ws_r.detach().float().mean(0)))
+            codes["r"] = ws_r
+        rendered = nets["generator"](torch.cat(list(codes.values())))
+        outs = dict(zip(codes, _split(rendered, [len(w) for w in codes.values()]), strict=True))
+        return _Faces(
+            ws_p=ws_p,
+            ws_s=ws_s,
+            ws_src=ws_src,
+            photo=outs["p"],
+            sketch=outs["s"],
+            edited=outs["e"],
+            shape=outs.get("st", outs["s"]),
+            random=outs.get("r"),
+        )
+
+    def _reconstruction_terms(
+        self, terms: dict[str, torch.Tensor], inputs: StepInputs, faces: _Faces
+    ) -> None:
+        """rec, seg, dice, coarse: the photo's and the sketch's faces against the photo and
+        its mask; semantic: the sketch code on the photo code; attr: the photo code's
+        attribute projections against the labels."""
+        c, rw = self.config, self.region_weight
+        photo, mask = inputs.photo, inputs.mask
+        out_p, out_s = faces.photo, faces.sketch
+        terms["rec"] = losses.reconstruction(out_p.image, photo) + losses.reconstruction(
+            faces.shape.image, photo
+        )
+        terms["seg"] = losses.mask_cross_entropy(
+            out_p.segmentation, mask, rw
+        ) + losses.mask_cross_entropy(out_s.segmentation, mask, rw)
+        if c.w_mask_dice > 0:  # off by default: skip it on the hot path
+            terms["dice"] = losses.mask_dice(out_p.segmentation, mask) + losses.mask_dice(
+                out_s.segmentation, mask
+            )
+        terms["coarse"] = losses.coarse_mask_cross_entropy(out_p.masks, mask, rw)
+        terms["semantic"] = losses.semantic_code(faces.ws_s, faces.ws_p)
+        terms["attr"] = projection_loss(
+            self.raw["attribute_mapper"].strengths(faces.ws_p), inputs.attributes
+        )
+
+    def _edit_terms(
+        self, terms: dict[str, torch.Tensor], inputs: StepInputs, faces: _Faces, edit: _Edit
+    ) -> None:
+        """edit, edit_delta: the edited face against the counterfactual (where the data has
+        one); edit_class: the discriminator's attribute head on the edited face; cycle."""
+        c, out_e = self.config, faces.edited
+        target = inputs.counterfactual
+        if target is not None:
+            terms["edit"] = losses.reconstruction(
+                out_e.image, target.image
+            ) + 0.5 * losses.mask_cross_entropy(out_e.segmentation, target.mask, self.region_weight)
+            sketch_source = faces.shape if c.sketch_edit_texture_from_photo else faces.sketch
+            source = torch.where(
+                inputs.on_sketch[:, None, None, None], sketch_source.image, faces.photo.image
+            )
+            terms["edit_delta"] = losses.edit_delta(
+                out_e.image, source.detach(), target.image, inputs.photo
+            )
+        rows, j = edit.rows, edit.j
+        if self.has_head:
+            _, edit_logits = self.raw["discriminator"].classify(
+                out_e.image, out_e.segmentation.softmax(1)
+            )
+            terms["edit_class"] = losses.attribute_classification(
+                edit_logits[rows, j], (edit.targets[rows, j] > 0).float()
+            )
+        if c.w_edit_cycle > 0:
+            terms["cycle"] = self.cycle_term(out_e.image, faces.ws_src, rows, j)
+
+    def _feature_match_term(self, inputs: StepInputs, faces: _Faces) -> torch.Tensor:
+        """The photo's reconstructions (and an edit's counterfactual) compared in the image
+        discriminator's features."""
+        features = self.raw["discriminator"].image_features
+        faces_of_photo = torch.cat([faces.photo.image, faces.shape.image])
+        term = losses.feature_match(features, faces_of_photo, inputs.photo.repeat(2, 1, 1, 1))
+        if inputs.counterfactual is not None:
+            term = term + losses.feature_match(
+                features, faces.edited.image, inputs.counterfactual.image
+            )
+        return term
+
+    def _fakes(self, faces: _Faces) -> tuple[torch.Tensor, torch.Tensor]:
+        """The faces that meet the discriminator: images and soft masks, random faces first."""
+        # Random and sketch faces meet the discriminator: L1 alone makes a face the
+        # blurred mean of the photos its code could come from.
+        fakes = [faces.sketch] + ([faces.edited] if self.config.adversarial_edits else [])
+        if faces.random is not None:
+            fakes.insert(0, faces.random)
+        fake_image = torch.cat([o.image for o in fakes])
+        fake_seg = torch.cat([o.segmentation for o in fakes]).softmax(1)
+        return fake_image, fake_seg
+
+    def _generator_total(self, terms: dict[str, torch.Tensor], edit_weight: float) -> torch.Tensor:
+        """The weighted sum of the generator terms; `edit_weight` scales the three edit terms."""
+        c = self.config
+        return (
+            c.w_reconstruction * terms["rec"]
+            + c.w_mask * terms["seg"]
+            + c.w_mask_dice * terms["dice"]
+            + c.w_coarse_mask * terms["coarse"]
+            + c.w_semantic * terms["semantic"]
+            + c.w_attribute * terms["attr"]
+            + edit_weight * c.w_edit * terms["edit"]
+            + edit_weight * c.w_edit_delta * terms["edit_delta"]
+            + edit_weight * c.w_edit_class * terms["edit_class"]
+            + c.w_edit_cycle * terms["cycle"]
+            + c.w_feature_match * terms["feature_match"]
+            + c.w_adversarial * terms["adv"]
+            + c.w_domain * terms["domain"]
+        )
 
     def sketch_encoder_step(self, inputs: StepInputs) -> GeneratorStep:
         """The loss of a run that trains the sketch encoder alone (TrainConfig.train_only).
