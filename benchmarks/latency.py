@@ -10,13 +10,16 @@ PIL images, the region mask and the strengths.
 
     python benchmarks/latency.py --model oracle --runs 20
     python benchmarks/latency.py --model weights_card/s2fgan-synth-128 --runs 30
+    python benchmarks/latency.py --model OLD --model NEW --runs 30 --out latency.json
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
+from pathlib import Path
 
 import torch
 
@@ -28,12 +31,19 @@ from s2fgan.evaluation.protocol import OracleModel
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default="oracle")
+    parser.add_argument(
+        "--model",
+        action="append",
+        help="'oracle' (the default), or a pipeline folder; repeat it to time several in turns",
+    )
     parser.add_argument("--resolution", type=int, default=128)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--out", type=Path, help="JSON of the median ms, per model")
     args = parser.parse_args()
-    if args.model != "oracle":
+    args.model = args.model or ["oracle"]
+    if args.model != ["oracle"]:
         return time_pipeline(args)
+    args.model = "oracle"
     engine = SyntheticPortraits(args.resolution)
     seeds = list(HELDOUT_SEEDS)[: args.runs + 1]
     model = OracleModel(engine, seeds)
@@ -59,47 +69,60 @@ def main() -> None:
 
 
 def time_pipeline(args: argparse.Namespace) -> None:
+    """Each model's operations, the models taking turns within every run, so that a load on
+    the machine falls on all of them alike and their ratios hold."""
     from s2fgan.pipelines import SketchToFacePipeline
 
-    pipe = SketchToFacePipeline.from_pretrained(args.model)
-    args.resolution = pipe.resolution
-    engine = SyntheticPortraits(pipe.resolution)
+    pipes = {name: SketchToFacePipeline.from_pretrained(name) for name in args.model}
+    sizes = {pipe.resolution for pipe in pipes.values()}
+    if len(sizes) != 1:
+        raise SystemExit(f"the models differ in resolution ({sorted(sizes)}): time them apart")
+    args.resolution = sizes.pop()
+    engine = SyntheticPortraits(args.resolution)
     data = engine.render(list(HELDOUT_SEEDS)[: args.runs])
     sketches = [sketch_to_pil(s) for s in data.sketch]
-    donor = pipe.random_face(seed=1)
-    pipe(sketches[0])  # warm-up
-    times: dict[str, list[float]] = {
-        "sketch -> face": [],
-        "sketch -> face, seed": [],
-        "re-edit (cached code)": [],
-        "swap": [],
-    }
+    donors = {name: pipe.random_face(seed=1) for name, pipe in pipes.items()}
+    for pipe in pipes.values():
+        pipe(sketches[0])  # warm-up
+    operations = ("sketch -> face", "sketch -> face, seed", "re-edit (cached code)", "swap")
+    times = {name: {op: [] for op in operations} for name in pipes}
     for i in range(args.runs):
-        start = time.perf_counter()
-        face = pipe(sketches[i])
-        times["sketch -> face"].append(time.perf_counter() - start)
-        start = time.perf_counter()
-        pipe(sketches[i], seed=i)
-        times["sketch -> face, seed"].append(time.perf_counter() - start)
+        for name, pipe in pipes.items():
+            clock = times[name]
+            start = time.perf_counter()
+            face = pipe(sketches[i])
+            clock["sketch -> face"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            pipe(sketches[i], seed=i)
+            clock["sketch -> face, seed"].append(time.perf_counter() - start)
 
-        start = time.perf_counter()
-        pipe.edit(face, {"Smiling": 3.0})
-        times["re-edit (cached code)"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            pipe.edit(face, {"Smiling": 3.0})
+            clock["re-edit (cached code)"].append(time.perf_counter() - start)
 
-        start = time.perf_counter()
-        pipe.swap_regions(face, donor, ["hair"])
-        times["swap"].append(time.perf_counter() - start)
-    report(args, times)
+            start = time.perf_counter()
+            pipe.swap_regions(face, donors[name], ["hair"])
+            clock["swap"].append(time.perf_counter() - start)
+    medians = {}
+    for name, clock in times.items():
+        args.model_name = name
+        medians[name] = report(args, clock)
+    if args.out:
+        args.out.write_text(json.dumps(medians, indent=2) + "\n")
 
 
-def report(args: argparse.Namespace, times: dict[str, list[float]]) -> None:
+def report(args: argparse.Namespace, times: dict[str, list[float]]) -> dict[str, float]:
+    """Print the median and fastest run of each operation; returns the medians in ms."""
     print(
-        f"model {args.model}, {args.resolution}x{args.resolution}, batch 1, "
-        f"{torch.get_num_threads()} threads, {args.runs} interleaved runs"
+        f"model {getattr(args, 'model_name', args.model)}, {args.resolution}x{args.resolution}, "
+        f"batch 1, {torch.get_num_threads()} threads, {args.runs} interleaved runs"
     )
     print(f"{'operation':24s} {'median ms':>10s} {'min ms':>8s}")
+    medians = {}
     for name, values in times.items():
-        print(f"{name:24s} {1000 * statistics.median(values):10.1f} {1000 * min(values):8.1f}")
+        medians[name] = round(1000 * statistics.median(values), 1)
+        print(f"{name:24s} {medians[name]:10.1f} {1000 * min(values):8.1f}")
+    return medians
 
 
 if __name__ == "__main__":

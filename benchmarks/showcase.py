@@ -1,6 +1,7 @@
-"""README grid, one row per drawing style: a held-out sketch in that style -> portrait (own
-colours, then colour seeds) -> its region mask -> slider edits -> a random face (the row's
-swap donor) -> region swaps from it.
+"""README grid, one row per drawing: held-out engine sketches in several drawing styles, then
+simple drawings made apart from the engine (`simple_faces.py`, as a mouse draws them) -> the
+sketch as the encoder sees it -> portrait (own colours, then colour seeds) -> its region mask
+-> slider edits -> a random face (the row's swap donor) -> region swaps from it.
 
 python benchmarks/showcase.py weights_card/s2fgan-synth-128 --scale 2
 """
@@ -11,6 +12,7 @@ import argparse
 from pathlib import Path
 
 from PIL import Image, ImageDraw
+from simple_faces import simple_face  # beside this script: python puts its folder on the path
 
 from s2fgan.constants import HELDOUT_SEEDS
 from s2fgan.data import SyntheticPortraits
@@ -21,6 +23,7 @@ EDITS = (("Smiling", 4.0), ("Male", -4.0), ("Young", -4.0), ("Eyeglasses", 4.0),
 SWAPS = (("hair",), ("background",))
 STYLES = (3, 1, 2)  # colour seeds shown; the edits and swaps start from the first
 DRAWINGS = "drawn,outline,mouse,marker,heldout"  # heldout: a style no training run uses
+SIMPLE = "0,1,3"  # simple_faces.py seeds: a smile with hair, a flat mouth, an open mouth
 
 
 def main() -> None:
@@ -28,6 +31,9 @@ def main() -> None:
     parser.add_argument("pipeline")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/figures/showcase.png"))
     parser.add_argument("--drawings", default=DRAWINGS, help="one row per drawing style")
+    parser.add_argument(
+        "--simple", default=SIMPLE, help="one row per simple drawing (simple_faces.py seeds)"
+    )
     parser.add_argument("--scale", type=int, default=1, help="upscale each cell")
     args = parser.parse_args()
 
@@ -39,6 +45,9 @@ def main() -> None:
         sketch_to_pil(SyntheticPortraits(size, sketch_style=drawing).render([seed]).sketch[0])
         for drawing, seed in zip(drawings, seeds, strict=True)
     ]
+    simple = [int(s) for s in args.simple.split(",") if s.strip()]
+    sketches += [simple_face(seed).sketch for seed in simple]
+    drawings += [f"simple {seed}" for seed in simple]
     headers = ["sketch", "portrait"] + [f"seed={s}" for s in STYLES] + ["mask"]
     headers += [f"{n} {v:+g}" for n, v in EDITS]
     headers += ["random face"] + [f"swap {'+'.join(r)}" for r in SWAPS]
@@ -50,7 +59,7 @@ def main() -> None:
         draw.text((j * cell + 3, 2), text, fill="black")
     for i, (drawing, sketch) in enumerate(zip(drawings, sketches, strict=True)):
         face = pipe(sketch)
-        cells = [sketch.convert("RGB"), face.images[0]]
+        cells = [face.sketches[0].convert("RGB"), face.images[0]]
         seeded = [pipe(sketch, seed=seed) for seed in STYLES]
         cells += [out.images[0] for out in seeded]
         face = seeded[0]

@@ -134,6 +134,7 @@ def render_card(folder: Path) -> str:
         heldout=figures.HELDOUT,
         train_seeds=figures.TRAIN,
         summary_rows=figures.summary_rows(results),
+        comparison_rows=figures.comparison_rows(results),
         attribute_rows=figures.attribute_rows(results),
         targets_met=met,
         targets_total=total,

@@ -201,3 +201,57 @@ def eval_results(results: dict[str, Any]) -> list:
         )
         for key in MODEL_INDEX_FIGURES
     ]
+
+
+def _style_miou(f: dict[str, Any]) -> str:
+    styles = f.get("sketch_miou_style")
+    if not styles:
+        return "-"
+    return ", ".join(f"{name} {value:.3f}" for name, value in styles.items())
+
+
+def _headline(f: dict[str, Any], bench: dict[str, Any]) -> dict[str, str]:
+    """The figures a reader compares two weights by, as text, in the card's order."""
+    simple = bench.get("simple_faces", {})
+    latency = bench.get("latency_ms", {})
+    styles = f.get("sketch_miou_style", {})
+    return {
+        "`simple_faces.py` face_iou / eyes_hit / mouth_hit": (
+            " / ".join(f"{simple[k]:.3f}" for k in ("face_iou", "eyes_hit", "mouth_hit"))
+            if simple
+            else "-"
+        ),
+        "`sketch_miou` per drawing style": _style_miou(f),
+        "`sketch_miou` mean of the styles": (
+            f"{sum(styles.values()) / len(styles):.3f}" if styles else "-"
+        ),
+        "`sketch_miou`": f"{f['sketch_miou']:.3f}",
+        "`attr_success` mean / min": f"{f['attr_success_mean']:.3f} / {f['attr_success_min']:.3f}",
+        "`attr_leak` mean": f"{f['attr_leak_mean']:.3f}",
+        "`swap_leak` max / `swap_effect` min": (
+            f"{max(f['swap_leak'].values()):.4f} / {min(f['swap_effect'].values()):.3f}"
+        ),
+        "`fd` / `fd_styled` / `fd_random` (x `fd_floor`)": " / ".join(
+            f"{f[k] / f['fd_floor']:.1f}x" if k in f else "-"
+            for k in ("fd", "fd_styled", "fd_random")
+        ),
+        "`recon_miou`": f"{f['recon_miou']:.3f}",
+        "latency sketch -> face / re-edit / swap, ms": (
+            " / ".join(
+                f"{latency[k]:.1f}" for k in ("sketch -> face", "re-edit (cached code)", "swap")
+            )
+            if latency
+            else "-"
+        ),
+    }
+
+
+def comparison_rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(figure, these weights, the previous default) when results.json records the default
+    these weights replaced (its `previous` section); else no rows."""
+    previous = results.get("previous")
+    if not previous:
+        return []
+    these = _headline(results["figures"], results.get("benchmarks", {}))
+    before = _headline(previous["figures"], previous.get("benchmarks", {}))
+    return [(name, these[name], before[name]) for name in these]
