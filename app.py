@@ -11,6 +11,7 @@ import logging
 
 from s2fgan.app import build_demo, load_pipeline
 from s2fgan.app.images import MAX_FILE_BYTES
+from s2fgan.app.shutdown import stop_on_sigterm
 from s2fgan.pipelines.loading import resolve_model
 
 
@@ -22,11 +23,14 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 to serve the network")
     parser.add_argument("--port", type=int, default=7860)
     parser.add_argument("--share", action="store_true", help="a public gradio.live link")
-    parser.add_argument("--concurrency", type=int, default=2, help="requests run at once")
+    parser.add_argument(
+        "--concurrency", type=int, default=2, help="renders run at once (all buttons together)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     demo = build_demo(load_pipeline(args.model))
+    stop_on_sigterm()  # its temporary files go, as with Ctrl+C
     demo.queue(default_concurrency_limit=args.concurrency, max_size=64).launch(
         server_name=args.host,
         server_port=args.port,

@@ -36,6 +36,11 @@ def open_page(playwright, url: str):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(url)
     page.wait_for_selector("#canvas canvas", timeout=60_000)
+    # the page's load events have run: the sliders show 0 until there is a face
+    page.wait_for_function(
+        "() => document.querySelector('#slider-Smiling input[type=number]')?.value === '0'",
+        timeout=60_000,
+    )
     return browser, page
 
 

@@ -3,7 +3,12 @@
 Panels: Sketch (draw, live or with Generate / upload a sketch / upload a photo, examples) ->
 Result (colour seed, overlays, download) -> Attributes (12 sliders from the face's own
 strengths) -> Region swap (donor, regions, shape/texture). Per-user state lives in gr.State,
-freed when the tab closes or after `session_ttl` idle seconds; the queue bounds concurrency.
+kept `session_ttl` seconds after its last change (gradio keeps a closed tab's state as long).
+
+Every event that runs the model shares one concurrency group, RENDER, whose limit is the
+queue's default (`--concurrency`): that many renders run at once, whichever buttons started
+them. Uploaded files (up to 4096 px to decode) have their own group, UPLOAD, of one, so that
+uploads can never hold every renderer while other users draw.
 """
 
 from __future__ import annotations
@@ -13,19 +18,21 @@ from functools import partial
 
 import gradio as gr
 
+from s2fgan.app.drawing_pad import DrawingPad
 from s2fgan.app.examples import example_paths
 from s2fgan.app.handlers import PART_CHOICES, Handlers
 from s2fgan.app.images import region_legend
 from s2fgan.app.inputs import MAX_SEED
-from s2fgan.app.raw_inputs import SeedNumber, StrengthSlider
+from s2fgan.app.raw_inputs import RegionChoice, SeedNumber, StrengthSlider
+from s2fgan.app.strict_blocks import StrictBlocks
 from s2fgan.app.upload import image_upload
 from s2fgan.constants import ATTRIBUTES, REGIONS
 from s2fgan.version import __version__
 
 TITLE = "s2fgan: sketch a face, steer it, swap its regions"
 INTRO = (
-    "Draw a face (click the **brush**, then draw dark lines on the white canvas) and press "
-    "**Generate**, or click an example. Then move the attribute sliders, or pick a donor "
+    "Draw a face with dark lines on the white canvas (with **Live** on, the portrait follows "
+    "each stroke), or click an example. Then move the attribute sliders, or pick a donor "
     "face and swap its hair, eyes, mouth... Every picture here is **synthetic**, made by "
     f"s2fgan {__version__}; downloads say so in their PNG metadata."
 )
@@ -33,6 +40,12 @@ CANVAS = 384  # px of the drawing canvas (the model resizes to its own resolutio
 SESSION_TTL = 3600  # s a session's faces are kept after its last action
 # Every 10 minutes, gradio deletes the pictures it cached for the page over an hour ago.
 DELETE_CACHE = (600, 3600)
+RENDER = {"concurrency_id": "render", "concurrency_limit": "default"}
+UPLOAD = {"concurrency_id": "upload", "concurrency_limit": 1}
+# Renders show no progress badge: they take tens of milliseconds, and a failed one would
+# otherwise mark each of its outputs (the portrait and 12 sliders) "Error" until the next
+# success; the message comes as a toast.
+QUIET = {"show_progress": "hidden"}
 
 
 def _named(function, names: list[str]):
@@ -58,12 +71,12 @@ def build_demo(
     Args:
         pipe: the SketchToFacePipeline.
         title: the page's heading.
-        session_ttl: seconds a session's state lives after its last change (gradio frees it
-            sooner when the tab closes); its download file goes with it.
+        session_ttl: seconds a session's state lives after its last change (also after its
+            tab closes); its download file goes with it.
         delete_cache: gradio's (frequency, age) in seconds for deleting the files it cached.
     """
     h = Handlers(pipe)
-    with gr.Blocks(title="s2fgan", analytics_enabled=False, delete_cache=delete_cache) as demo:
+    with StrictBlocks(title="s2fgan", analytics_enabled=False, delete_cache=delete_cache) as demo:
         demo.handlers = h  # the soak test reads its download folder
         session = gr.State(None, time_to_live=session_ttl, delete_callback=h.forget)
         gr.Markdown(f"# {title}\n{INTRO}")
@@ -71,21 +84,7 @@ def build_demo(
             with gr.Column(scale=1):
                 with gr.Tabs():
                     with gr.Tab("Draw"):
-                        canvas = gr.Sketchpad(
-                            label="Sketch",
-                            type="pil",
-                            image_mode="RGBA",
-                            canvas_size=(CANVAS, CANVAS),
-                            brush=gr.Brush(
-                                colors=["#000000"],
-                                default_color="#000000",
-                                color_mode="fixed",
-                                default_size=3,
-                            ),
-                            eraser=gr.Eraser(default_size=12),
-                            layers=False,
-                            elem_id="canvas",
-                        )
+                        canvas = DrawingPad(side=CANVAS, elem_id="canvas", label="Sketch")
                         with gr.Row():
                             live = gr.Checkbox(
                                 label="Live: the portrait follows each stroke",
@@ -187,7 +186,7 @@ def build_demo(
                                 donor_sketch = image_upload("Donor sketch")
                             with gr.Tab("Donor photo"):
                                 donor_photo = image_upload("Donor photo")
-                        regions = gr.CheckboxGroup(
+                        regions = RegionChoice(
                             choices=list(REGIONS),
                             value=["hair"],
                             label="Regions to take",
@@ -206,41 +205,50 @@ def build_demo(
 
         overlays = [show_mask, show_sketch]
         rendered = [result, session, download, *sliders]
+        shown = {"fn": h.received_sketch, "inputs": [session], "outputs": [received]}
         generate.click(
-            h.from_canvas, [canvas, session, *overlays, style], rendered, api_name="draw"
-        ).then(h.received_sketch, [session], [received], api_name=False)
-        # The portrait follows the canvas at each stroke's end (a change: gradio's editor drops
-        # the first input event, the first stroke's). A stroke arriving while one renders
-        # waits, and only the newest waiting one runs.
-        canvas.change(
+            h.from_canvas,
+            [canvas, session, *overlays, style],
+            rendered,
+            api_name="draw",
+            **RENDER,
+            **QUIET,
+        ).then(**shown, api_name=False, **QUIET)
+        # The portrait follows the canvas at each stroke's end (the pad sends its page then). A
+        # stroke arriving while one renders waits, and only the newest waiting one runs.
+        canvas.stroke(
             h.live,
             [canvas, live, session, *overlays, style],
             rendered,
             api_name="live",
             trigger_mode="always_last",
-            concurrency_limit=1,
-            concurrency_id="live",
-            show_progress="hidden",
-        ).then(h.received_sketch, [session], [received], api_name=False, show_progress="hidden")
-        # The canvas is emptied first: gradio's editor stalls when a picture replaces strokes.
-        examples.click(lambda: None, None, canvas, api_name=False, show_progress="hidden").then(
+            **RENDER,
+            **QUIET,
+        ).then(**shown, api_name=False, **QUIET)
+        examples.click(
             h.from_example,
             [examples, session, *overlays, style],
             [canvas, *rendered],
             api_name="example",
-        ).then(h.received_sketch, [session], [received], api_name=False)
+            **RENDER,
+            **QUIET,
+        ).then(**shown, api_name=False, **QUIET)
         sketch_file.upload(
             h.from_sketch_file,
             [sketch_file, session, *overlays, style],
             rendered,
             api_name="sketch",
-        ).then(h.received_sketch, [session], [received], api_name=False)
+            **UPLOAD,
+            **QUIET,
+        ).then(**shown, api_name=False, **QUIET)
         photo_file.upload(
             h.from_photo_file,
             [photo_file, session, *overlays, style],
             [photo_sketch, *rendered],
             api_name="photo",
-        ).then(h.received_sketch, [session], [received], api_name=False)
+            **UPLOAD,
+            **QUIET,
+        ).then(**shown, api_name=False, **QUIET)
         # A slider re-renders as it moves (drag, typing, arrow keys: input events, the newest
         # one winning) and on release (end of a drag, leaving the box, its reset button).
         for name, slider in zip(ATTRIBUTES, sliders, strict=True):
@@ -250,8 +258,9 @@ def build_demo(
                     [session, *overlays, *sliders],
                     [result, session, download, slider],
                     api_name=False,
-                    show_progress="hidden",
                     trigger_mode="always_last",
+                    **RENDER,
+                    **QUIET,
                 )
         # One named endpoint for programmatic slider edits (gradio_client, tests).
         edit_api = gr.Button(visible=False)
@@ -260,31 +269,64 @@ def build_demo(
             [session, *overlays, *sliders],
             [result, session, download],
             api_name="edit",
+            **RENDER,
+            **QUIET,
         )
-        reset.click(h.reset, [session, *overlays], rendered, api_name="reset")
+        reset.click(h.reset, [session, *overlays], rendered, api_name="reset", **RENDER, **QUIET)
         # one event that draws the seed and repaints (again if the picture would not change)
-        colours.click(h.new_colours, [session, *overlays], [style, *rendered], api_name=False)
-        style.submit(h.restyle, [style, session, *overlays], rendered, api_name="colours")
-        for box in overlays:
-            box.change(h.view, [session, *overlays], result, api_name=False, show_progress="hidden")
-        dice.click(h.roll, None, seed, api_name=False).then(
-            h.donor_from_seed, [seed, session], [donor_view, session], api_name="donor_seed"
+        colours.click(
+            h.new_colours,
+            [session, *overlays],
+            [style, *rendered],
+            api_name=False,
+            **RENDER,
+            **QUIET,
         )
-        seed.submit(h.donor_from_seed, [seed, session], [donor_view, session], api_name=False)
+        style.submit(
+            h.restyle, [style, session, *overlays], rendered, api_name="colours", **RENDER, **QUIET
+        )
+        for box in overlays:
+            box.change(h.view, [session, *overlays], result, api_name=False, **QUIET)
+        donor = {"outputs": [donor_view, session], **QUIET}
+        dice.click(h.roll, None, seed, api_name=False, **QUIET).then(
+            h.donor_from_seed, [seed, session], api_name="donor_seed", **donor, **RENDER
+        )
+        seed.submit(h.donor_from_seed, [seed, session], api_name=False, **donor, **RENDER)
+        # the seed box goes with each donor upload: a seed typed into it later wins at Swap
         donor_sketch.upload(
             h.donor_from_sketch,
-            [donor_sketch, session],
-            [donor_view, session],
+            [donor_sketch, session, seed],
             api_name="donor_sketch",
+            **donor,
+            **UPLOAD,
         )
         donor_photo.upload(
             h.donor_from_photo,
-            [donor_photo, session],
-            [donor_view, session],
+            [donor_photo, session, seed],
             api_name="donor_photo",
+            **donor,
+            **UPLOAD,
         )
-        swap.click(h.swap, [session, regions, parts, *overlays], rendered, api_name="swap")
-        demo.load(h.donor_from_seed, [seed, session], [donor_view, session], api_name=False)
+        # The Swap button also reads the seed box, so that a seed typed without Enter is the
+        # donor; the /swap endpoint swaps with the donor chosen before.
+        swap.click(
+            h.swap_from_page,
+            [session, regions, parts, *overlays, seed],
+            [*rendered, donor_view],
+            api_name=False,
+            **RENDER,
+            **QUIET,
+        )
+        swap_api = gr.Button(visible=False)
+        swap_api.click(
+            h.swap,
+            [session, regions, parts, *overlays],
+            rendered,
+            api_name="swap",
+            **RENDER,
+            **QUIET,
+        )
+        demo.load(h.donor_from_seed, [seed, session], api_name=False, **donor, **RENDER)
         # the sliders show 0 until there is a face (blank in the config: see StrengthSlider)
-        demo.load(lambda: [0.0] * len(sliders), None, sliders, api_name=False)
+        demo.load(lambda: [0.0] * len(sliders), None, sliders, api_name=False, **QUIET)
     return demo

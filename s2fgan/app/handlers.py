@@ -17,13 +17,14 @@ import numpy as np
 from PIL import Image
 
 from s2fgan.app.downloads import Downloads
+from s2fgan.app.drawing_pad import data_url
 from s2fgan.app.examples import example_paths
-from s2fgan.app.images import DISPLAY, compose, drawn_by_hand, read_canvas, read_upload
-from s2fgan.app.inputs import MAX_SEED, parse_seed, parse_strength, user_error
+from s2fgan.app.images import DISPLAY, PHOTO_SIDE, compose, read_canvas, read_upload
+from s2fgan.app.inputs import MAX_SEED, parse_regions, parse_seed, parse_strength, user_error
 from s2fgan.app.loading import gpu
-from s2fgan.constants import ATTRIBUTES, REGIONS
+from s2fgan.constants import ATTRIBUTES
 from s2fgan.data.photo_to_sketch import photo_to_sketch
-from s2fgan.data.sketch_input import NO_STROKES
+from s2fgan.data.sketch_input import NO_STROKES, work_side
 from s2fgan.pipelines.sketch_to_face import FaceOutput
 
 logger = logging.getLogger(__name__)
@@ -56,9 +57,17 @@ class Session:
     source: str = ""  # "canvas", "live canvas", "example NAME", "sketch upload", "photo upload"
     donor: FaceOutput | None = None  # the donor chosen for the next swap
     donor_source: str = ""
+    # what the donor seed box held when the donor was chosen: a swap from the page whose box
+    # holds another seed takes that seed's face (typed without Enter)
+    donor_box: int | None = None
     swaps: list[Swap] = field(default_factory=list)  # swaps in `base` since the face was made
     edits: dict[str, float] = field(default_factory=dict)  # sliders moved off the base
     key: str = field(default_factory=Downloads.new_key)  # names its Download PNG file
+
+
+FLAT_PHOTO = (
+    "the photo has no lines to draw from (one flat colour, or no edges): give a photo of a face"
+)
 
 
 def _shown(strength: float) -> float:
@@ -84,6 +93,14 @@ def _no_change() -> tuple:
 
 def _user_error(error: Exception) -> gr.Error:
     return user_error(str(error))
+
+
+def _box_seed(value) -> int | None:
+    """The seed in the donor seed box, or None when it holds none that is valid."""
+    try:
+        return parse_seed(value, "donor seed")
+    except ValueError:
+        return None
 
 
 class Handlers:
@@ -200,7 +217,7 @@ class Handlers:
         return None if session is None else session.sketch
 
     def from_canvas(self, canvas, session, show_mask=False, show_sketch=False, style=None):
-        """Draw tab: the canvas drawing -> portrait."""
+        """Draw tab: the canvas drawing (the drawing pad's PNG data URL) -> portrait."""
         _, rendered = self._generate(
             lambda: read_canvas(canvas), "canvas", session, show_mask, show_sketch, style
         )
@@ -208,17 +225,19 @@ class Handlers:
 
     def live(self, canvas, on, session, show_mask=False, show_sketch=False, style=None):
         """A stroke ended with "live" on: the portrait follows the canvas, keeping the slider
-        edits and swaps. A canvas without strokes of the user's own changes nothing, silently
-        (the user has just cleared it, or an example was put on it, which rendered itself)."""
-        if not on or not drawn_by_hand(canvas):
-            return _no_change()
-        try:
-            sketch = read_canvas(canvas)
-        except ValueError:
+        edits and swaps. An empty canvas (cleared, or every stroke undone) changes nothing,
+        silently; a canvas that cannot be used (unreadable, too large, all ink) says why."""
+        if not on or canvas is None or canvas == "":
             return _no_change()
         try:
             _, rendered = self._generate(
-                lambda: sketch, "live canvas", session, show_mask, show_sketch, style, keep=True
+                lambda: read_canvas(canvas),
+                "live canvas",
+                session,
+                show_mask,
+                show_sketch,
+                style,
+                keep=True,
             )
         except gr.Error as error:
             if NO_STROKES in str(error):
@@ -241,12 +260,13 @@ class Handlers:
             show_sketch,
             style,
         )
-        return (path, *rendered)
+        return (data_url(path), *rendered)
 
     def from_sketch_file(self, path, session, show_mask=False, show_sketch=False, style=None):
         """Upload tab: a sketch file -> portrait."""
+        longest = work_side(self.pipe.resolution)
         _, rendered = self._generate(
-            lambda: read_upload(path, "sketch"),
+            lambda: read_upload(path, "sketch", longest),
             "sketch upload",
             session,
             show_mask,
@@ -257,14 +277,19 @@ class Handlers:
 
     def from_photo_file(self, path, session, show_mask=False, show_sketch=False, style=None):
         """Photo tab: a photo -> its line drawing (shown) -> portrait."""
-        sketch, rendered = self._generate(
-            lambda: photo_to_sketch(read_upload(path, "photo")),
-            "photo upload",
-            session,
-            show_mask,
-            show_sketch,
-            style,
-        )
+        try:
+            sketch, rendered = self._generate(
+                lambda: photo_to_sketch(read_upload(path, "photo", PHOTO_SIDE)),
+                "photo upload",
+                session,
+                show_mask,
+                show_sketch,
+                style,
+            )
+        except gr.Error as error:
+            if NO_STROKES in str(error):  # the line drawing is blank, not a drawing of the user
+                raise user_error(FLAT_PHOTO) from None
+            raise
         return (sketch, *rendered)
 
     # ---- colours
@@ -380,38 +405,54 @@ class Handlers:
             donor = self._random(seed)
         except ValueError as error:
             raise _user_error(error) from None
-        return self._set_donor(donor, f"random seed {seed}", session)
+        return self._set_donor(donor, f"random seed {seed}", session, seed)
 
-    def donor_from_sketch(self, path, session):
+    def donor_from_sketch(self, path, session, box=None):
+        """A donor sketch uploaded; `box` is what the donor seed box holds then."""
         try:
-            donor = self._encode_sketch(read_upload(path, "donor sketch"))
+            sketch = read_upload(path, "donor sketch", work_side(self.pipe.resolution))
+            donor = self._encode_sketch(sketch)
         except ValueError as error:
             raise _user_error(error) from None
-        return self._set_donor(donor, "sketch upload", session)
+        return self._set_donor(donor, "sketch upload", session, _box_seed(box))
 
-    def donor_from_photo(self, path, session):
+    def donor_from_photo(self, path, session, box=None):
+        """A donor photo uploaded; `box` is what the donor seed box holds then."""
         try:
-            donor = self._encode_photo(read_upload(path, "donor photo"))
+            donor = self._encode_photo(read_upload(path, "donor photo", PHOTO_SIDE))
         except ValueError as error:
             raise _user_error(error) from None
-        return self._set_donor(donor, "photo upload", session)
+        return self._set_donor(donor, "photo upload", session, _box_seed(box))
 
-    def _set_donor(self, donor: FaceOutput, source: str, session: Session | None):
+    def _set_donor(self, donor: FaceOutput, source: str, session: Session | None, box):
         session = Session() if session is None else session
-        session.donor, session.donor_source = donor, source
+        session.donor, session.donor_source, session.donor_box = donor, source, box
         return compose(donor.images[0]), session
+
+    def swap_from_page(self, session, regions, parts, show_mask=False, show_sketch=False, box=None):
+        """The Swap button: as `swap`, but when the donor seed box holds another seed than it
+        did when the donor was chosen (typed without Enter), that seed's face is the donor.
+        Returns the donor's picture (or no change) after what `swap` returns."""
+        _require_portrait(session)
+        view = gr.skip()
+        if session.donor is None or _box_seed(box) != session.donor_box:
+            view, session = self.donor_from_seed(box, session)
+        return (*self.swap(session, regions, parts, show_mask, show_sketch), view)
 
     def swap(self, session, regions, parts, show_mask=False, show_sketch=False):
         """Take the chosen regions from the donor, keep the slider edits."""
         _require_portrait(session)
         if session.donor is None:
             raise user_error('Choose a donor first: press "New random donor" or upload a donor.')
-        if not regions:
-            raise user_error("Tick at least one region to swap.")
-        unknown = [r for r in regions if r not in REGIONS]
-        if unknown or parts not in PART_CHOICES:
-            raise user_error(f"Unknown region or part: {unknown or parts}")
-        swap = Swap(session.donor, session.donor_source, list(regions), PART_CHOICES[parts])
+        try:
+            regions = parse_regions(regions)
+        except ValueError as error:
+            raise _user_error(error) from None
+        if parts not in PART_CHOICES:
+            raise user_error(
+                f"Unknown part {parts!r}: take one of {', '.join(map(repr, PART_CHOICES))}."
+            )
+        swap = Swap(session.donor, session.donor_source, regions, PART_CHOICES[parts])
         try:
             session.base = self._swap(session.base, swap.donor, swap.regions, swap.parts)
             session.face = self._edit(session.base, session.edits)

@@ -1,65 +1,90 @@
 """Pictures in and out of the app: canvas and upload reading with clear errors, overlays.
 
 Readers raise `ValueError` with a message for the user; the handlers turn it into
-`gr.Error`, so every check here can be tested without a browser.
+`gr.Error`, so every check here can be tested without a browser. Every picture is opened by
+`image_io.open_image`: the one size cap (MAX_SIDE, from the header before decoding) and the one
+message for a damaged file, whichever way it came in.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import io
 import os
+import re
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from s2fgan.constants import REGION_COLORS
-from s2fgan.data.image_io import ImageSizeError, open_image, to_rgb
+from s2fgan.data.image_io import (
+    MAX_SIDE,
+    check_image_size,
+    open_image,
+    shrink,
+    to_rgb,
+    unreadable,
+)
 
-# Larger uploads are refused: a sketch or portrait needs far fewer pixels, and decoding a
-# huge image would hold the shared queue.
-MAX_SIDE = 4096
+# Larger uploads are refused (gradio's max_file_size, and here): a sketch or portrait needs
+# far fewer bytes, and reading a huge file would hold the shared queue.
 MAX_FILE_BYTES = 10 * 1024 * 1024
 DISPLAY = 256  # results are shown (and downloaded) at this size
+# Photos are turned into line drawings at most this many pixels a side: the portrait is
+# drawn at the model's 128 px, and XDoG's cost grows with the pixels.
+PHOTO_SIDE = 512
+EMPTY_CANVAS = "The canvas is empty: draw a face with the brush first."
+_DATA_URL = re.compile(r"data:image/[\w.+-]+;base64,", re.ASCII)
+
+
+def _decoded(data_url: str) -> bytes:
+    """The bytes of a base64 image data URL (the drawing pad's value), within MAX_FILE_BYTES."""
+    head = _DATA_URL.match(data_url)
+    if head is None:
+        raise ValueError(unreadable("canvas"))
+    payload = data_url[head.end() :]
+    if len(payload) > (MAX_FILE_BYTES + 2) // 3 * 4:
+        raise ValueError(
+            f"The canvas is {len(payload) * 3 / 4 / 2**20:.1f} MB; "
+            f"send at most {MAX_FILE_BYTES // 2**20} MB."
+        )
+    try:
+        return base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError(unreadable("canvas")) from None
 
 
 def read_canvas(value) -> Image.Image:
-    """The drawing of a gr.Sketchpad value (its composite, strokes over white paper)."""
-    if value is None:
-        raise ValueError("The canvas is empty: draw a face with the brush first.")
-    if isinstance(value, dict):
-        image = value.get("composite")
-        if image is None:
-            layers = [x for x in value.get("layers") or [] if x is not None]
-            image = layers[-1] if layers else value.get("background")
-    else:
+    """The drawing of the canvas as RGB: the drawing pad's PNG data URL (as the browser and
+    API clients send it), or a PIL image or array (as Python callers may).
+
+    Raises:
+        ValueError: EMPTY_CANVAS for no drawing; the size cap's or `unreadable`'s message.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError(EMPTY_CANVAS)
+    if isinstance(value, str):
+        image = open_image(io.BytesIO(_decoded(value.strip())), what="canvas")
+    elif isinstance(value, np.ndarray):
+        image = Image.fromarray(value)
+    elif isinstance(value, Image.Image):
         image = value
-    if image is None:
-        raise ValueError("The canvas is empty: draw a face with the brush first.")
-    if isinstance(image, np.ndarray):
-        image = Image.fromarray(image)
-    if isinstance(image, str | os.PathLike):
-        image = open_image(image)
+    else:
+        raise ValueError(
+            f"The canvas must be a PNG data URL (data:image/png;base64,...), "
+            f"got {type(value).__name__}."
+        )
+    check_image_size(*image.size, "canvas", min_side=None)
     return to_rgb(image)
 
 
-def drawn_by_hand(value) -> bool:
-    """Whether a gr.Sketchpad value holds strokes of the user's own: a layer with a visible
-    pixel. A canvas that only shows a picture put there (an example) holds none. Any other
-    value (an image sent through the API) counts as drawn."""
-    if not isinstance(value, dict):
-        return value is not None
-    for layer in value.get("layers") or []:
-        if isinstance(layer, str | os.PathLike):
-            layer = open_image(layer)
-        if isinstance(layer, np.ndarray):
-            layer = Image.fromarray(layer)
-        if layer is not None and (layer.mode != "RGBA" or layer.getchannel("A").getbbox()):
-            return True
-    return False
-
-
-def read_upload(path: str | os.PathLike | None, what: str = "image") -> Image.Image:
-    """An uploaded file as RGB, refusing missing, oversized or undecodable files."""
+def read_upload(
+    path: str | os.PathLike | None, what: str = "image", longest: int | None = None
+) -> Image.Image:
+    """An uploaded file as RGB (scaled down to `longest` px a side when given), refusing
+    missing, oversized or undecodable files."""
     if path is None:
         raise ValueError(f"No {what} uploaded.")
     path = Path(path)
@@ -71,16 +96,10 @@ def read_upload(path: str | os.PathLike | None, what: str = "image") -> Image.Im
         )
     try:
         # the header's size is checked before the pixels are decoded
-        image = open_image(path, max_side=MAX_SIDE, what=what)
+        image = open_image(path, max_side=MAX_SIDE, what=what, longest=longest)
     except FileNotFoundError:
         raise ValueError(f"Cannot read the uploaded {what}: the file is gone.") from None
-    except ImageSizeError:
-        raise
-    except ValueError:
-        raise ValueError(
-            f"Cannot read the uploaded {what} ({path.name}): upload a PNG, JPEG or WebP image."
-        ) from None
-    return to_rgb(image)
+    return shrink(to_rgb(image), longest)
 
 
 def compose(

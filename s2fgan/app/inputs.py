@@ -10,12 +10,21 @@ import math
 
 import gradio as gr
 
+from s2fgan.constants import REGIONS
+
 MAX_SEED = 2**31 - 1
 STRENGTH_RANGE = (-4.0, 4.0)
 
 
+# Seconds a message stays: long enough to read one line, short enough that the messages of
+# earlier mistakes are gone when the next one comes (gradio stacks the toasts shown at once).
+MESSAGE_SECONDS = 6
+
+
 def user_error(message: str) -> gr.Error:
-    return gr.Error(message, title="Cannot do that", print_exception=False)
+    return gr.Error(
+        message, title="Cannot do that", duration=MESSAGE_SECONDS, print_exception=False
+    )
 
 
 def _number(value, what: str) -> float:
@@ -60,3 +69,22 @@ def parse_strength(value, name: str) -> float:
     number = _number(value, f"The {label} strength")
     lo, hi = STRENGTH_RANGE
     return min(hi, max(lo, number))
+
+
+def parse_regions(value) -> list[str]:
+    """Region names to swap: a list of names, or one name as a string.
+
+    Raises:
+        ValueError: for none, a name that is not a region, or a value of another kind.
+    """
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
+        raise ValueError(f"Regions must be a list of region names, got {value!r}.")
+    if not names:
+        raise ValueError("Tick at least one region to swap.")
+    unknown = [n for n in names if n not in REGIONS]
+    if unknown:
+        raise ValueError(
+            f"Unknown region {', '.join(map(repr, unknown))}: take some of {', '.join(REGIONS)}."
+        )
+    return list(dict.fromkeys(names))

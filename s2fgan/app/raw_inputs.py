@@ -1,10 +1,10 @@
-"""Number components that hand the handler what the user typed, unchecked.
+"""Input components that hand the handler what the user (or an API caller) sent, unchecked.
 
 gr.Slider and gr.Number check a value before any handler runs, each its own way: a slider's
 out-of-range value (a typed 7) gives a toast while the picture keeps its old value, a number
 box with precision=0 rounds a donor seed of 2.5 silently, and a value that is not a number
 fails with a bare "Error". The handlers check every value themselves (`inputs.parse_strength`,
-`inputs.parse_seed`), in one place for the browser and the API.
+`inputs.parse_seed`, `inputs.parse_regions`), in one place for the browser and the API.
 
 No __init__ in these classes: gradio reads a component's frontend props from its __init__
 signature, which must stay the parent's.
@@ -33,6 +33,17 @@ class SeedNumber(gr.Number):
     """A seed box (build it as gr.Number)."""
 
     is_template = True  # drawn by gr.Number's own frontend
+
+    def preprocess(self, payload):
+        return payload
+
+
+class RegionChoice(gr.CheckboxGroup):
+    """The regions to swap (build it as gr.CheckboxGroup): an API caller's single region
+    given as a string reaches the handler as it is (gr.CheckboxGroup would read "hair" as the
+    choices "h", "a", "i", "r"), which checks it with `inputs.parse_regions`."""
+
+    is_template = True  # drawn by gr.CheckboxGroup's own frontend
 
     def preprocess(self, payload):
         return payload

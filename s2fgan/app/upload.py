@@ -1,15 +1,15 @@
-"""An image upload component whose unreadable files give the user a clear message.
+"""An image upload component that hands the handler the uploaded file, unopened.
 
-gr.Image opens every upload with PIL before any handler runs, so a corrupt or non-image
-file would end in a bare "Error". This subclass passes the file path through untouched
-(the handlers read it with s2fgan's own checks) and turns a failed open into gr.Error.
+gr.Image opens every upload with PIL before any handler runs, so a damaged or non-image file
+would end in its own message (or a bare "Error"), unlike the same file given any other way.
+This subclass passes the file path through untouched: the handlers read it with s2fgan's own
+checks (`images.read_upload`), which give the one size cap and the one message for a file
+that cannot be read.
 """
 
 from __future__ import annotations
 
 import gradio as gr
-
-from s2fgan.app.inputs import user_error
 
 
 class ImageUpload(gr.Image):
@@ -19,16 +19,10 @@ class ImageUpload(gr.Image):
     is_template = True  # drawn by gr.Image's own frontend (and example thumbnails)
 
     def preprocess(self, payload):
-        try:
-            return super().preprocess(payload)
-        except Exception as error:  # PIL raises several kinds for a bad file
-            name = getattr(payload, "orig_name", None) or "the file"
-            raise user_error(
-                f"Cannot read the uploaded image ({name}): upload a PNG, JPEG or WebP image."
-            ) from error
+        return None if payload is None else payload.path
 
 
 def image_upload(label: str, **kwargs) -> ImageUpload:
-    """An upload area that hands the handler the file path, in the file's own mode."""
+    """An upload area that hands the handler the file path."""
     kwargs.setdefault("sources", ["upload", "clipboard"])
     return ImageUpload(label=label, type="filepath", image_mode=None, **kwargs)

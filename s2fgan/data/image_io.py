@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import torch
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 
@@ -30,21 +32,32 @@ _WIDE_INT_MODES = ("I", "I;16", "I;16L", "I;16B", "I;16N")
 # Smaller pictures hold no face the networks could read; the library and the app both refuse
 # them through `check_image_size`.
 MIN_SIDE = 16
+# Larger pictures are refused wherever an image enters (library, command line, app uploads
+# and canvas), from the file's header before any pixel is decoded: a few kilobytes of PNG can
+# declare 13000 x 13000 pixels, gigabytes once decoded, and a face needs far fewer.
+MAX_SIDE = 4096
 
 
 class ImageSizeError(ValueError):
     """A picture too small or too large to use."""
 
 
-def check_image_size(width: int, height: int, what: str = "image", max_side: int | None = None):
-    """Refuse a picture smaller than MIN_SIDE (or larger than `max_side`) pixels a side.
+def check_image_size(
+    width: int,
+    height: int,
+    what: str = "image",
+    max_side: int | None = MAX_SIDE,
+    min_side: int | None = MIN_SIDE,
+) -> None:
+    """Refuse a picture smaller than `min_side` or larger than `max_side` pixels a side (None:
+    no such limit).
 
     Raises:
         ImageSizeError: naming `what`, its size and the limit it breaks.
     """
-    if min(width, height) < MIN_SIDE:
+    if min_side is not None and min(width, height) < min_side:
         raise ImageSizeError(
-            f"the {what} is only {width}x{height} pixels; give at least {MIN_SIDE} px a side"
+            f"the {what} is only {width}x{height} pixels; give at least {min_side} px a side"
         )
     if max_side is not None and max(width, height) > max_side:
         raise ImageSizeError(
@@ -52,37 +65,61 @@ def check_image_size(width: int, height: int, what: str = "image", max_side: int
         )
 
 
+def unreadable(what: str = "image", name: str | None = None) -> str:
+    """The one message for a picture that cannot be decoded, whichever way it came in."""
+    named = f" ({name})" if name else ""
+    return (
+        f"cannot read the {what}{named}: the file is damaged or not an image "
+        "(give a PNG, JPEG or WebP picture)"
+    )
+
+
 def open_image(
-    path: str | os.PathLike, max_side: int | None = None, what: str = "image"
+    source: str | os.PathLike | IO[bytes],
+    max_side: int | None = MAX_SIDE,
+    what: str = "image",
+    longest: int | None = None,
 ) -> Image.Image:
-    """Open and fully decode an image file, keeping its mode.
+    """Open and fully decode an image file, keeping its mode, upright as its EXIF says.
 
     Args:
-        path: path of an image file in any format PIL reads.
+        source: path of an image file in any format PIL reads, or a binary file object.
         max_side: refuse, from the file's header and before decoding, an image with a longer
             side (a small file can hold a huge image that would take seconds and gigabytes
-            to decode).
+            to decode); None: no limit.
         what: how messages name the picture.
+        longest: decode a JPEG at a reduced scale (PIL's draft) when its longest side would
+            still be at least this; the caller resizes the rest of the way.
 
     Returns:
         The decoded PIL image (its pixels are read now, so a truncated file fails here).
 
     Raises:
         FileNotFoundError: the file does not exist.
-        ValueError: the file exists but is not a readable image (the message names the file),
-            or is larger than `max_side`.
+        ImageSizeError: a picture larger than `max_side` (from the header).
+        ValueError: the file exists but is not a readable image (`unreadable`, naming the file).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"image file not found: {path}")
+    name = None
+    if isinstance(source, str | os.PathLike):
+        source = Path(source)
+        if not source.is_file():
+            raise FileNotFoundError(f"image file not found: {source}")
+        name = source.name
     try:
-        with Image.open(path) as image:
-            if max_side is not None:  # Image.open reads only the header
-                check_image_size(*image.size, what=what, max_side=max_side)
+        with warnings.catch_warnings():
+            # the size is checked below against max_side, far under PIL's bomb warning
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(source)  # reads only the header
+        with image:
+            check_image_size(*image.size, what=what, max_side=max_side, min_side=None)
+            if longest is not None and image.format == "JPEG":
+                image.draft(image.mode, (longest, longest))
             image.load()
-            return image.copy()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
-        raise ValueError(f"cannot decode image file {path}: {error}") from error
+            return ImageOps.exif_transpose(image)
+    except Image.DecompressionBombError:
+        raise ImageSizeError(f"the {what} is larger than {max_side} px a side") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, EOFError) as error:
+        raise ValueError(unreadable(what, name)) from error
 
 
 def to_rgb(image: Image.Image, background: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:
@@ -143,23 +180,45 @@ def _array_to_pil(array: np.ndarray) -> Image.Image:
     return Image.fromarray(np.ascontiguousarray(pixels))
 
 
-def load_image(source: ImageSource) -> Image.Image:
+def shrink(image: Image.Image, longest: int | None) -> Image.Image:
+    """`image` scaled down (antialiased, aspect kept) so that its longest side is at most
+    `longest`; unchanged when it is small enough or `longest` is None."""
+    if longest is None or max(image.size) <= longest:
+        return image
+    scale = longest / max(image.size)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.BILINEAR, reducing_gap=3.0)
+
+
+def load_image(
+    source: ImageSource,
+    what: str = "image",
+    longest: int | None = None,
+    min_side: int | None = None,
+) -> Image.Image:
     """Load a photo from a file path, a PIL image or an array, as an RGB PIL image.
 
     Args:
         source: a path; a PIL image of any mode; or an array [H, W], [H, W, 1], [H, W, 3] or
-            [H, W, 4], uint8 in 0..255 or float in [0, 1].
+            [H, W, 4], uint8 in 0..255 or float in [0, 1]. Larger than MAX_SIDE a side is
+            refused, for a file before its pixels are decoded.
+        what: how messages name the picture.
+        longest: scale the picture down so that its longest side is at most this (after
+            transparency is composited), so that the work after it is bounded.
+        min_side: also refuse a picture with a shorter side than this (its own size, before
+            any scaling down).
 
     Returns:
         RGB PIL image (transparency composited over white).
 
     Raises:
         FileNotFoundError: a path that does not exist.
+        ImageSizeError: a picture larger than MAX_SIDE a side (or smaller than `min_side`).
         ValueError: an undecodable file, an empty (0-pixel) image, or a malformed array.
         TypeError: any other kind of source.
     """
     if isinstance(source, (str, os.PathLike)):
-        image = open_image(source)
+        image = open_image(source, what=what, longest=longest)
     elif isinstance(source, Image.Image):
         image = source
     elif isinstance(source, np.ndarray):
@@ -170,7 +229,8 @@ def load_image(source: ImageSource) -> Image.Image:
         )
     if image.width == 0 or image.height == 0:
         raise ValueError(f"image is empty ({image.width}x{image.height} pixels)")
-    return to_rgb(image)
+    check_image_size(*image.size, what=what, min_side=min_side)
+    return shrink(to_rgb(image), longest)
 
 
 def pil_to_tensor(image: Image.Image) -> torch.Tensor:
@@ -179,31 +239,39 @@ def pil_to_tensor(image: Image.Image) -> torch.Tensor:
     return torch.from_numpy(rgb.copy()).permute(2, 0, 1).div_(127.5).sub_(1.0)
 
 
-def image_to_tensor(source: ImageSource) -> torch.Tensor:
+def image_to_tensor(
+    source: ImageSource, what: str = "photo", longest: int | None = None
+) -> torch.Tensor:
     """Load a photo as a tensor.
 
     Args:
-        source: see `load_image`.
+        source, what, longest: see `load_image`.
 
     Returns:
         [3, H, W] float32 in [-1, 1].
     """
-    return pil_to_tensor(load_image(source))
+    return pil_to_tensor(load_image(source, what, longest))
 
 
-def sketch_to_tensor(source: ImageSource) -> torch.Tensor:
+def sketch_to_tensor(
+    source: ImageSource,
+    what: str = "sketch",
+    longest: int | None = None,
+    min_side: int | None = None,
+) -> torch.Tensor:
     """Load a sketch (dark strokes on white paper) as a tensor.
 
     Colour sketches are reduced to grey with ITU-R 601 luma (PIL's "L" conversion);
     transparent pixels count as white paper.
 
     Args:
-        source: see `load_image`.
+        source, what, longest, min_side: see `load_image`.
 
     Returns:
         [1, H, W] float32 in [0, 1], white paper = 1.
     """
-    grey = np.asarray(load_image(source).convert("L"), dtype=np.float32)  # [H, W]
+    image = load_image(source, what, longest, min_side).convert("L")
+    grey = np.asarray(image, dtype=np.float32)  # [H, W]
     return torch.from_numpy(grey.copy()).div_(255.0).unsqueeze(0)
 
 

@@ -6,7 +6,9 @@ are pencil grey, JPEG adds noise, a drawing may be white on black, or small in o
 the page. `prepare_sketch` removes these: it composites transparency on white, turns an
 inverted drawing around, divides out the paper's brightness, stretches the strokes to black,
 cleans the paper to white, and (with `frame=True`) scales and moves the drawing's ink into the
-place the engine's sketches occupy.
+place the engine's sketches occupy. A page larger than the working size (`work_side`) is scaled
+down first, so that preparing a 4096 px phone photo of paper costs about what a canvas does:
+the time is linear in the input's pixels (decoding and one resize) and bounded after that.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import NamedTuple
 import torch
 import torch.nn.functional as F
 
-from s2fgan.data.image_io import ImageSource, check_image_size, sketch_to_tensor
+from s2fgan.data.image_io import MIN_SIDE, ImageSource, check_image_size, sketch_to_tensor
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +47,11 @@ STROKE_LEVEL = 0.78
 FILLED_WIDTH = 0.06
 MAX_FILLED_SHARE = 0.08
 
+# Pages are flattened and framed at most this many pixels a side (or 4x the output side when
+# that is more): the output is far smaller, and the ink of a face drawn small on the page
+# still spans over a hundred pixels.
+WORK_SIDE = 512
+
 NO_STROKES = "sketch is empty (no strokes): draw the face with dark lines on light paper"
 MOSTLY_INK = (
     "sketch is mostly ink ({share:.0%} of the page is dark): draw the face with lines on light "
@@ -52,8 +59,14 @@ MOSTLY_INK = (
 )
 
 
-def _grey(image: ImageSource | torch.Tensor) -> torch.Tensor:
-    """Any input -> [H, W] float in [0, 1]; transparency counts as white paper."""
+def work_side(size: int) -> int:
+    """The longest side, in pixels, at which a page is prepared for a size x size sketch."""
+    return max(WORK_SIDE, 4 * size)
+
+
+def _grey(image: ImageSource | torch.Tensor, longest: int) -> torch.Tensor:
+    """Any input -> [H, W] float in [0, 1], at most `longest` px a side; transparency counts
+    as white paper. The input's own size is checked first (MIN_SIDE, MAX_SIDE)."""
     if isinstance(image, torch.Tensor):
         x = image.detach().float().cpu()
         while x.ndim > 2 and x.shape[0] == 1:
@@ -65,21 +78,55 @@ def _grey(image: ImageSource | torch.Tensor) -> torch.Tensor:
             )
         if x.numel() == 0 or x.min() < -1e-3 or x.max() > 1 + 1e-3:
             raise ValueError("a sketch tensor must hold values in [0, 1] (white paper = 1)")
+        h, w = x.shape
+        check_image_size(w, h, "sketch")
+        if max(h, w) > longest:
+            scale = longest / max(h, w)
+            size = (max(1, round(h * scale)), max(1, round(w * scale)))
+            x = F.interpolate(x.view(1, 1, h, w), size=size, mode="bilinear", antialias=True)[0, 0]
         return x.clamp(0, 1)
-    return sketch_to_tensor(image)[0]  # paths, PIL images and arrays; TypeError otherwise
+    # paths, PIL images and arrays; TypeError otherwise
+    return sketch_to_tensor(image, "sketch", longest, min_side=MIN_SIDE)[0]
+
+
+def _window(x: torch.Tensor, k: int, dim: int, op: str) -> torch.Tensor:
+    """[H, W] -> [H, W]: the max, min or mean of the k pixels (k odd) centred on each pixel
+    along `dim`, counting only pixels inside the image (as max_pool2d's and count_include_pad
+    =False avg_pool2d's padding do), in a few whole-tensor steps whatever k is."""
+    n, pad = x.shape[dim], k // 2
+    shape = list(x.shape)
+    shape[dim] = pad
+    if op == "mean":  # window sums from running sums, in float64 so that they stay exact
+        ones = torch.ones_like(x, dtype=torch.float64)
+        edge = torch.zeros(shape, dtype=torch.float64)
+        first = torch.zeros_like(ones.narrow(dim, 0, 1))
+        totals = []
+        for values in (x.double(), ones):
+            run = torch.cat([first, edge, values, edge], dim).cumsum(dim)  # a zero in front
+            totals.append(run.narrow(dim, k, n) - run.narrow(dim, 0, n))
+        return (totals[0] / totals[1]).to(x.dtype)
+    pick = torch.maximum if op == "max" else torch.minimum
+    edge = torch.full(shape, -torch.inf if op == "max" else torch.inf, dtype=x.dtype)
+    m, width = torch.cat([edge, x, edge], dim), 1
+    while 2 * width <= k:  # m[i] = op of the `width` pixels from i on
+        length = m.shape[dim] - width
+        m, width = pick(m.narrow(dim, 0, length), m.narrow(dim, width, length)), 2 * width
+    return pick(m.narrow(dim, 0, n), m.narrow(dim, k - width, n))
+
+
+def _filter(x: torch.Tensor, k: int, op: str) -> torch.Tensor:
+    """[H, W] filtered with a k x k window ("max", "min" or "mean" of the pixels inside the
+    image): a column pass, then a row pass, which gives the square window's result."""
+    return _window(_window(x, k, 0, op), k, 1, op)
 
 
 def _paper(grey: torch.Tensor) -> torch.Tensor:
     """[H, W] brightness of the paper under the strokes: a closing (max then min filter) wide
     enough to bridge a marker stroke, then smoothed; it follows light falling off across a
     photographed page."""
-    h, w = grey.shape
-    k = max(5, (min(h, w) // 12) | 1)
-    x = grey.view(1, 1, h, w)
-    closed = F.max_pool2d(x, k, 1, k // 2)
-    closed = -F.max_pool2d(-closed, k, 1, k // 2)
-    smooth = F.avg_pool2d(closed, k, 1, k // 2, count_include_pad=False)
-    return smooth[0, 0].clamp_min(0.05)
+    k = max(5, (min(grey.shape) // 12) | 1)
+    closed = _filter(_filter(grey, k, "max"), k, "min")
+    return _filter(closed, k, "mean").clamp_min(0.05)
 
 
 def normalize_sketch(grey: torch.Tensor) -> torch.Tensor:
@@ -119,9 +166,8 @@ def _filled_share(sketch: torch.Tensor) -> float:
     """Share of the page that is ink even after an erosion FILLED_WIDTH wide."""
     h, w = sketch.shape
     k = max(3, round(FILLED_WIDTH * min(h, w)) | 1)
-    ink = (sketch < INK_LEVEL).float().view(1, 1, h, w)
-    eroded = -F.max_pool2d(-ink, k, 1, k // 2)
-    return eroded.mean().item()
+    ink = (sketch < INK_LEVEL).float()
+    return _filter(ink, k, "min").mean().item()
 
 
 def _ink_box(sketch: torch.Tensor) -> tuple[float, float, float, float]:
@@ -200,7 +246,8 @@ def prepare_sketch(
     Args:
         image: a path, PIL image (any mode; transparency is white paper), array ([H, W],
             [H, W, 3] or [H, W, 4], uint8 or float in [0, 1]) or tensor ([H, W], [1, H, W] or
-            [1, 1, H, W] in [0, 1], white paper = 1).
+            [1, 1, H, W] in [0, 1], white paper = 1), at most MAX_SIDE px a side. A larger
+            page than `work_side(size)` is scaled down to it first.
         size: output side in pixels.
         frame: move and scale the drawing's ink into the engine's head box (INK_HEIGHT,
             INK_CENTER); otherwise the whole page is padded square and resized.
@@ -214,13 +261,13 @@ def prepare_sketch(
     Raises:
         ValueError: NO_STROKES ("sketch is empty (no strokes): ...") for a blank page, MOSTLY_INK
             ("sketch is mostly ink (N% of the page is dark): ...") for a black or filled page;
-            a picture under MIN_SIDE pixels a side; a bad size or tensor.
+            a picture under MIN_SIDE or over MAX_SIDE pixels a side (ImageSizeError); an
+            unreadable file (`image_io.unreadable`); a bad size or tensor.
         TypeError: an input of another kind.
     """
     if not isinstance(size, int) or size < 8:
         raise ValueError(f"size must be an integer of at least 8 pixels, got {size!r}")
-    grey = _grey(image)
-    check_image_size(grey.shape[1], grey.shape[0], "sketch")
+    grey = _grey(image, work_side(size))
     sketch = normalize_sketch(grey) if normalize else grey
     if not normalize:
         share = (sketch < INK_LEVEL).float().mean().item()

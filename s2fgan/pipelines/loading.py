@@ -4,15 +4,18 @@
 (the argument, else $S2FGAN_MODEL, else the Hub repo DEFAULT_MODEL), puts it on a device, and
 says plainly what went wrong when it cannot load: no such folder, a folder that is not a
 pipeline, a malformed repo id, a repo that does not exist, or one that is not in the cache
-while offline or unreachable (with the command that fetches it). A source checkout holds the
-default repo's files in weights_card/, and loads them from there without the Hub. Torch and
-diffusers are imported inside, so that the command line's `--help` answers at once.
+while offline or unreachable (with the command that fetches it). `SketchToFacePipeline.
+from_pretrained` goes through `load_checked` too, so the Python API gives the same one line.
+A source checkout holds the default repo's files in weights_card/, and loads them from there
+without the Hub. Torch and diffusers are imported inside, so that the command line's `--help`
+answers at once.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,11 @@ HUB_MODEL = "s2fgan/s2fgan-synth-128"
 DEFAULT_MODEL = HUB_MODEL  # what a `pip install` user gets: the Hub repo, through the HF cache
 # A source checkout (and the Space's repo) holds that repo's files beside the package.
 BUNDLED_MODEL = Path(__file__).resolve().parents[2] / "weights_card" / "s2fgan-synth-128"
+
+
+class LoadError(UserError, OSError):
+    """A pipeline that cannot be loaded, said in one line; an OSError, as diffusers' own
+    loading errors are, so that code catching those still catches it."""
 
 
 def resolve_model(model: str | os.PathLike | None = None) -> str:
@@ -41,11 +49,11 @@ def check_folder(folder: str | os.PathLike) -> Path:
     """FOLDER, checked to be a saved pipeline folder; UserError says what is wrong."""
     folder = Path(folder)
     if not folder.exists():
-        raise UserError(f"no folder {folder}")
+        raise LoadError(f"no folder {folder}")
     if not folder.is_dir():
-        raise UserError(f"{folder} is a file, not a weights folder")
+        raise LoadError(f"{folder} is a file, not a weights folder")
     if not (folder / MODEL_INDEX).is_file():
-        raise UserError(f"{folder} has no {MODEL_INDEX}: not a saved pipeline folder")
+        raise LoadError(f"{folder} has no {MODEL_INDEX}: not a saved pipeline folder")
     return folder
 
 
@@ -99,33 +107,38 @@ def explain_hub_error(repo_id: str, error: BaseException) -> str:
     return f"cannot load the pipeline {repo_id}: {_first_line(error)}"
 
 
-def _from_pretrained(text: str, **kwargs: Any):
+def load_checked(name: str | os.PathLike, load: Callable[..., Any], **kwargs: Any):
+    """`load(name, **kwargs)` (diffusers' from_pretrained) for a folder or a Hub repo id, with
+    a one-line LoadError when it cannot load. Without accelerate installed, it loads the plain
+    way (`low_cpu_mem_usage=False`) instead of warning on every load that it cannot do better.
+    """
+    from diffusers.utils import is_accelerate_available
     from huggingface_hub.errors import HfHubHTTPError, HFValidationError
     from huggingface_hub.utils import validate_repo_id
 
-    from s2fgan.pipelines.sketch_to_face import SketchToFacePipeline
-
+    kwargs.setdefault("low_cpu_mem_usage", is_accelerate_available())
+    text = os.fspath(name)
     path = Path(text).expanduser()
     if not path.exists() and _looks_like_path(text):
-        raise UserError(f"no folder {text}")
+        raise LoadError(f"no folder {text}")
     if path.exists():
         folder = check_folder(path)
         try:
-            return SketchToFacePipeline.from_pretrained(folder, **kwargs)
+            return load(folder, **kwargs)
         except (OSError, ValueError) as error:
-            raise UserError(f"cannot load the pipeline in {folder}: {_first_line(error)}") from None
+            raise LoadError(f"cannot load the pipeline in {folder}: {_first_line(error)}") from None
     try:
         validate_repo_id(text)
     except HFValidationError:
-        raise UserError(f"no folder {text!r}, and it is not a Hub repo id (OWNER/NAME)") from None
+        raise LoadError(f"no folder {text!r}, and it is not a Hub repo id (OWNER/NAME)") from None
     try:
-        return SketchToFacePipeline.from_pretrained(text, **kwargs)
+        return load(text, **kwargs)
     except (OSError, ValueError, HfHubHTTPError) as error:
-        raise UserError(explain_hub_error(text, error)) from None
+        raise LoadError(explain_hub_error(text, error)) from None
 
 
 def load_pipeline(model: str | os.PathLike | None = None, device: str | None = None, **kwargs: Any):
-    """Load a SketchToFacePipeline; UserError (one line) when it cannot.
+    """Load a SketchToFacePipeline; LoadError (a UserError, one line) when it cannot.
 
     Args:
         model: a `save_pretrained` folder, or a Hub repo id OWNER/NAME (downloaded, or taken
@@ -140,7 +153,9 @@ def load_pipeline(model: str | os.PathLike | None = None, device: str | None = N
     name = local_copy(resolve_model(model))
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     dtype = torch.float16 if device.startswith("cuda") else torch.float32
-    pipe = _from_pretrained(name, **kwargs)  # float32
+    from s2fgan.pipelines.sketch_to_face import SketchToFacePipeline
+
+    pipe = SketchToFacePipeline.from_pretrained(name, **kwargs)  # float32, via load_checked
     if device != "cpu":
         pipe.to(device, dtype)
     logger.info("loaded %s on %s (%s)", name, device, dtype)

@@ -122,7 +122,8 @@ class FaceOutput(BaseOutput):
         image = self.images[index]
         if size is not None and image.size != (size, size):
             image = image.resize((size, size), Image.Resampling.LANCZOS)
-        strengths = {name: round(float(v), 2) for name, v in self.attributes[index].items()}
+        # + 0.0 turns a rounded -0.0 into 0.0, so that no file says "-0.0"
+        strengths = {name: round(float(v), 2) + 0.0 for name, v in self.attributes[index].items()}
         return save_generated_png(image, path, seed=self.seed, attributes=strengths, **details)
 
 
@@ -176,6 +177,14 @@ class SketchToFacePipeline(DiffusionPipeline):
         for name in cls._optional_components:
             classes.pop(name)
         return classes
+
+    @classmethod
+    def from_pretrained(cls, pretrained_model_name_or_path, **kwargs):
+        """diffusers' loader (a saved folder or a Hub repo id), with a one-line
+        `s2fgan.pipelines.loading.LoadError` (an OSError) when it cannot load."""
+        from s2fgan.pipelines.loading import load_checked
+
+        return load_checked(pretrained_model_name_or_path, super().from_pretrained, **kwargs)
 
     @property
     def has_style_bank(self) -> bool:

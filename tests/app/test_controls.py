@@ -10,9 +10,10 @@ from pathlib import Path
 import gradio as gr
 import numpy as np
 import pytest
-from drawings import strokes  # tests/app is on sys.path
+from drawings import pad, strokes  # tests/app is on sys.path
 from PIL import Image, ImageFile
 
+from s2fgan.app.drawing_pad import data_url
 from s2fgan.app.examples import example_paths
 from s2fgan.app.handlers import Handlers
 from s2fgan.constants import ATTRIBUTES
@@ -25,7 +26,7 @@ def h(app_pipeline):
 
 @pytest.fixture
 def drawn(h):
-    return h.from_canvas({"composite": strokes()}, None)
+    return h.from_canvas(pad(), None)
 
 
 def skipped(output) -> bool:
@@ -55,13 +56,13 @@ def test_the_download_is_the_shown_size_and_says_only_what_happened(h, drawn):
     *_, download, _ = h.swap(session, ["hair"], "texture")[:4]
     swaps = metadata(download)["swaps"]
     assert swaps == [{"donor": "random seed 7", "regions": ["hair"], "parts": ["texture"]}]
-    _, session, download, *_ = h.from_canvas({"composite": strokes()}, session)
+    _, session, download, *_ = h.from_canvas(pad(), session)
     assert "swaps" not in metadata(download)  # a new face carries no old donor
 
 
 def test_an_example_click_fills_the_canvas_and_is_recorded_as_an_example(h):
     canvas, image, session, download, *sliders = h.from_example(2, None)
-    assert canvas == example_paths()[2] and image.size == (256, 256)
+    assert canvas == data_url(example_paths()[2]) and image.size == (256, 256)
     assert metadata(download)["source"] == f"example {Path(example_paths()[2]).name}"
     again = h.from_example(2, session)  # the same example twice renders twice
     assert again[0] == canvas and again[2] is session
@@ -169,14 +170,15 @@ def test_black_pictures_are_refused_everywhere(h, tmp_path):
     black = tmp_path / "black.png"
     Image.new("RGB", (200, 200), "black").save(black)
     with pytest.raises(gr.Error, match="mostly ink"):
-        h.from_canvas({"composite": Image.open(black)}, None)
+        h.from_canvas(pad(Image.open(black)), None)
     with pytest.raises(gr.Error, match="mostly ink"):
         h.from_sketch_file(str(black), None)
     with pytest.raises(gr.Error, match="mostly ink"):
         h.donor_from_sketch(str(black), None)
-    with pytest.raises(gr.Error, match="no strokes"):
+    # a one-colour photo is named as a photo, not as a sketch without strokes
+    with pytest.raises(gr.Error, match="the photo has no lines to draw from \\(one flat colour"):
         h.from_photo_file(str(black), None)  # its line drawing is blank
-    with pytest.raises(gr.Error, match="one flat colour"):
+    with pytest.raises(gr.Error, match="the photo is one flat colour"):
         h.donor_from_photo(str(black), None)
 
 
@@ -193,23 +195,22 @@ def test_events_write_no_new_temp_folders_and_sessions_free_their_file(h, drawn)
     assert h.downloads.count() == 0 and session.face is None
 
 
-def drawing(layer: Image.Image, background=None) -> dict:
-    """A Sketchpad value: the user's strokes on a layer over an optional picture."""
-    composite = layer.copy()
+def drawing(layer: Image.Image, background=None) -> str:
+    """The drawing pad's value: the user's strokes over an optional picture put on the pad."""
     if background is not None:
-        composite = background.convert("RGBA")
-        composite.alpha_composite(layer)
-    return {"background": background, "layers": [layer], "composite": composite}
+        page = background.convert("RGBA")
+        page.alpha_composite(layer)
+        layer = page
+    return pad(layer)
 
 
 def test_live_drawing_follows_the_canvas_and_keeps_edits_and_swaps(h):
-    # nothing drawn yet, an example put on the canvas, or "live" off: nothing changes, and no
+    # nothing drawn yet, everything cleared or undone, or "live" off: nothing changes, and no
     # error interrupts the drawing
-    empty = drawing(Image.new("RGBA", (200, 200), (0, 0, 0, 0)))
-    example = Image.open(example_paths()[0])
     for canvas, on in [
-        (empty, True),
-        ({"background": example, "layers": [], "composite": example}, True),
+        (None, True),
+        ("", True),
+        (drawing(Image.new("RGBA", (200, 200), (0, 0, 0, 0))), True),
         (drawing(strokes()), False),
     ]:
         assert all(skipped(x) for x in h.live(canvas, on, None))
@@ -225,7 +226,10 @@ def test_live_drawing_follows_the_canvas_and_keeps_edits_and_swaps(h):
     assert session.face.attributes[0]["Smiling"] == pytest.approx(3.0, abs=1e-3)
     assert not np.array_equal(np.asarray(after), np.asarray(image))
     # strokes over an example follow it too
+    example = Image.open(example_paths()[0])
     _, session, *_ = h.live(drawing(more, background=example), True, session)
     assert session.source == "live canvas"
     with pytest.raises(gr.Error, match="mostly ink"):  # a black canvas still says why
         h.live(drawing(Image.new("RGBA", (200, 200), "black")), True, session)
+    with pytest.raises(gr.Error, match="cannot read the canvas"):  # and a damaged one
+        h.live("data:image/png;base64,iVBORw0KGgo=", True, session)

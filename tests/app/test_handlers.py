@@ -6,7 +6,7 @@ import gradio as gr
 import numpy as np
 import pytest
 import torch
-from drawings import strokes  # noqa: E402  (tests/app is on sys.path)
+from drawings import pad, png_data_url, strokes  # noqa: E402  (tests/app is on sys.path)
 from PIL import Image
 
 from s2fgan.app.examples import FOLDER
@@ -23,8 +23,7 @@ def h(app_pipeline):
 
 @pytest.fixture
 def drawn(h):
-    canvas = {"background": None, "layers": [strokes()], "composite": strokes()}
-    return h.from_canvas(canvas, None)
+    return h.from_canvas(pad(), None)
 
 
 def test_canvas_gives_portrait_sliders_and_a_labelled_png(drawn):
@@ -42,7 +41,7 @@ def test_canvas_gives_portrait_sliders_and_a_labelled_png(drawn):
 def test_the_sketch_as_received_is_framed_and_shown(h):
     small = Image.new("RGBA", (600, 600), (0, 0, 0, 0))
     small.paste(strokes(), (0, 0))  # the drawing fills only the top-left third of the canvas
-    _, session, *_ = h.from_canvas({"composite": small}, None)
+    _, session, *_ = h.from_canvas(pad(small), None)
     received = h.received_sketch(session)
     assert received is session.face.sketches[0] and received.mode == "L"
     ys, xs = np.nonzero(np.asarray(received) < 128)
@@ -56,9 +55,14 @@ def test_the_sketch_as_received_is_framed_and_shown(h):
     "canvas, message",
     [
         (None, "canvas is empty"),
-        ({"background": None, "layers": [], "composite": None}, "canvas is empty"),
-        ({"composite": Image.new("RGBA", (200, 200), (0, 0, 0, 0))}, "no strokes"),
-        ({"composite": Image.new("RGB", (200, 200), "black")}, "mostly ink"),
+        ("", "canvas is empty"),
+        (pad(Image.new("RGBA", (200, 200), (0, 0, 0, 0))), "no strokes"),
+        (pad(Image.new("RGB", (200, 200), "black")), "mostly ink"),
+        (Image.new("RGB", (200, 200), "black"), "mostly ink"),  # a picture from Python
+        (png_data_url(b"\x89PNG\r\n\x1a\n truncated"), "cannot read the canvas: the file is"),
+        ("data:image/png;base64,@@@", "cannot read the canvas"),
+        ("https://example.com/face.png", "cannot read the canvas"),
+        ({"composite": None}, "The canvas must be a PNG data URL"),
     ],
 )
 def test_empty_canvas_is_a_clear_error(h, canvas, message):
@@ -105,7 +109,7 @@ def test_uploads_of_any_mode_work_and_bad_files_are_refused(h, tmp_path):
         assert image.size == (256, 256) and session.source == "sketch upload"
     corrupt = tmp_path / "broken.png"
     corrupt.write_bytes(b"\x89PNG\r\n\x1a\n not really a png")
-    with pytest.raises(gr.Error, match="Cannot read the uploaded sketch"):
+    with pytest.raises(gr.Error, match=r"cannot read the sketch \(broken\.png\): the file is"):
         h.from_sketch_file(str(corrupt), None)
     huge = tmp_path / "huge.png"
     Image.new("L", (5000, 20), 255).save(huge)
@@ -182,8 +186,7 @@ def test_model_choice_and_gpu_wrapper(monkeypatch):
 
 def test_colour_seed_recolours_the_portrait_and_keeps_slider_edits(tiny_styled_pipeline):
     h = Handlers(tiny_styled_pipeline)
-    canvas = {"background": None, "layers": [strokes()], "composite": strokes()}
-    _, session, *_ = h.from_canvas(canvas, None, style=2)
+    _, session, *_ = h.from_canvas(pad(), None, style=2)
     assert session.style == 2 and session.face.seed == 2
     values = [
         3.0 if name == "Smiling" else v
@@ -203,8 +206,7 @@ def test_new_colours_draws_a_seed_and_repaints_in_one_call(tiny_styled_pipeline,
     h = Handlers(tiny_styled_pipeline)
     with pytest.raises(gr.Error, match="portrait"):  # nothing to repaint yet, no seed shown
         h.new_colours(None)
-    canvas = {"background": None, "layers": [strokes()], "composite": strokes()}
-    _, session, *_ = h.from_canvas(canvas, None)
+    _, session, *_ = h.from_canvas(pad(), None)
     monkeypatch.setattr(h, "roll", lambda: 5)
     seed, image, session, download, *sliders = h.new_colours(session)
     assert seed == 5 and session.style == 5 and session.face.seed == 5
@@ -231,8 +233,7 @@ def test_new_colours_draws_again_when_the_picture_would_not_change(h, drawn, mon
 )
 def test_a_bad_colour_seed_is_a_clear_error(tiny_styled_pipeline, style, message):
     h = Handlers(tiny_styled_pipeline)
-    canvas = {"background": None, "layers": [strokes()], "composite": strokes()}
-    _, session, *_ = h.from_canvas(canvas, None)
+    _, session, *_ = h.from_canvas(pad(), None)
     assert session.style is None
     with pytest.raises(gr.Error, match=message):
         h.restyle(style, session)

@@ -18,7 +18,7 @@ SESSIONS_PER_HALF = 8
 # an exception", a bare "Error") fails the test
 CLEAR = re.compile(
     r"must be a number|whole number in 0\.\.|mostly ink|give at least 16 px|Make a portrait first"
-    r"|Cannot read the uploaded"
+    r"|cannot read the"
 )
 
 
