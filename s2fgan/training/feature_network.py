@@ -204,14 +204,22 @@ class FrozenConv(nn.Module):
         scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
         weight = conv.weight * scale.view(-1, 1, 1, 1)
         bias = bn.bias - bn.running_mean * scale
-        self.register_buffer("weight", weight.detach().clone(), persistent=False)
+        # channels-last: oneDNN's depthwise convolutions run 2-3x faster in it on a CPU
+        weight = weight.detach().contiguous(memory_format=torch.channels_last)
+        self.register_buffer("weight", weight, persistent=False)
         self.register_buffer("bias", bias.detach().clone(), persistent=False)
         self.stride, self.groups, self.act = conv.stride[0], conv.groups, act
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = _pad_same(x, self.weight.shape[-1], self.stride)
-        x = F.conv2d(x, self.weight, self.bias, self.stride, 0, 1, self.groups)
-        return F.relu6(x) if self.act else x
+        kernel = self.weight.shape[-1]
+        if self.stride == 1:
+            # at stride 1 "SAME" is the symmetric padding the convolution does without a copy
+            x = F.conv2d(x, self.weight, self.bias, 1, kernel // 2, 1, self.groups)
+        else:
+            x = _pad_same(x, kernel, self.stride)
+            x = F.conv2d(x, self.weight, self.bias, self.stride, 0, 1, self.groups)
+        # in place: a convolution's backward needs its input, not its output
+        return F.relu6(x, inplace=True) if self.act else x
 
 
 class FrozenMBConv(nn.Module):
@@ -280,7 +288,7 @@ class FeatureNetwork(nn.Module):
         if self.resolution is not None and x.shape[-1] != self.resolution:
             down = self.resolution < x.shape[-1]
             x = F.interpolate(x, self.resolution, mode="bilinear", antialias=down)
-        x = self.stem(x)
+        x = self.stem(x.contiguous(memory_format=torch.channels_last))
         features = []
         for i, block in enumerate(self.blocks):
             x = block(x)
