@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import json
 from pathlib import Path
 
-from s2fgan.training.config import TrainConfig
+from s2fgan.errors import UserError
+from s2fgan.training.config import TrainConfig, load_recipes
 
 _FLAGS = (
     "data",
@@ -75,8 +74,9 @@ def train_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         action="append",
         default=[],
-        help="a recipe: JSON of TrainConfig fields (configs/*.json); a later --config "
-        "overrides an earlier one, and the flags given override them all",
+        help="a recipe: JSON of TrainConfig fields (configs/*.json), with the recipe it "
+        'layers on when it names one ("base"); a later --config overrides an earlier one, '
+        "and the flags given override them all",
     )
     parser.add_argument(
         "--export-pipeline", type=Path, help="save the trained SketchToFacePipeline here"
@@ -84,16 +84,9 @@ def train_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
-    """TrainConfig's defaults, overridden by the --config files in order, overridden by the
-    flags given."""
-    values = {}
-    known = {f.name for f in dataclasses.fields(TrainConfig)}
-    for path in args.config:
-        recipe = json.loads(path.read_text())
-        unknown = set(recipe) - known
-        if unknown:
-            raise ValueError(f"unknown TrainConfig fields in {path}: {sorted(unknown)}")
-        values.update(recipe)
+    """TrainConfig's defaults, overridden by the --config files in order (the first with its
+    bases, `load_recipes`), overridden by the flags given."""
+    values = load_recipes(args.config)
     values.update(
         {name: getattr(args, name) for name in (*_FLAGS, "compile_engine") if name in args}
     )
@@ -121,7 +114,11 @@ def run_train(args: argparse.Namespace) -> int:
 
     from s2fgan.training.loop import train
 
-    final = train(config_from_args(args))
+    try:
+        config = config_from_args(args)
+    except ValueError as error:  # a config file that is missing, unknown or malformed
+        raise UserError(str(error)) from None
+    final = train(config)
     if not PartialState().is_main_process:  # under several processes, one reports and exports
         return 0
     print(f"trained networks in {final}")
@@ -141,7 +138,6 @@ def styles_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_styles(args: argparse.Namespace) -> int:
-    from s2fgan.errors import UserError
     from s2fgan.training.style_bank import add_style_bank
 
     try:

@@ -1,12 +1,18 @@
 """TrainConfig: every knob of `s2fgan train`, with a comment per field.
 
-Recipes are JSON files of these fields under configs/ (`s2fgan train --config FILE`); what
-each recipe scored, and the runs that chose these values, are in docs/experiments.md.
+Recipes are JSON files of these fields under configs/ (`s2fgan train --config FILE`): a
+complete recipe, or an overlay that names the recipe it layers on (`"base": "v2-128.json"`,
+see `load_recipes`). What each recipe scored, and the runs that chose these values, are in
+docs/experiments.md.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass
@@ -150,3 +156,44 @@ class TrainConfig:
     generator: dict = field(default_factory=dict)  # RegionGenerator overrides
     encoder: dict = field(default_factory=dict)  # Sketch/ImageEncoder overrides
     discriminator: dict = field(default_factory=dict)  # DualBranchDiscriminator overrides
+
+
+def load_recipes(paths: Sequence[Path]) -> dict:
+    """The TrainConfig fields of `--config` files, layered in order: a later file's fields
+    win.
+
+    A file may name the file it layers on, `"base": "v2-128.json"` (relative to its own
+    folder), and that base its own. The first file given brings its bases with it, so that a
+    layered recipe is one `--config`; a later file layers on the files given before it (so
+    configs/gpu.json can follow any recipe). Every base must exist either way.
+    """
+    values = {}
+    for i, path in enumerate(paths):
+        chain = _recipe_chain(Path(path))
+        for fields in chain if i == 0 else chain[-1:]:
+            values.update(fields)
+    return values
+
+
+def _recipe_chain(path: Path) -> list[dict]:
+    """The fields of `path` and of its bases, the deepest base first."""
+    known = {f.name for f in dataclasses.fields(TrainConfig)}
+    chain, seen = [], []
+    while True:
+        if not path.is_file():
+            named = f"{seen[-1]} names as its base {path}" if seen else f"{path}"
+            raise ValueError(f"{named}, which does not exist")
+        if path.resolve() in {s.resolve() for s in seen}:
+            raise ValueError("configs layer on each other: " + " -> ".join(map(str, [*seen, path])))
+        seen.append(path)
+        fields = json.loads(path.read_text(encoding="utf-8"))
+        base = fields.pop("base", None)
+        unknown = set(fields) - known
+        if unknown:
+            raise ValueError(f"unknown TrainConfig fields in {path}: {sorted(unknown)}")
+        chain.append(fields)
+        if base is None:
+            return chain[::-1]
+        if not isinstance(base, str) or not base:
+            raise ValueError(f"{path}: base must name a config file, got {base!r}")
+        path = path.parent / base
