@@ -7,9 +7,11 @@ and forward + backward, at batch 8 on 2 threads:
 
 GFLOP are counted by torch.utils.flop_counter.FlopCounterMode (convolutions and matrix
 products, a multiply-add as 2; elementwise work is left out) and do not depend on the
-machine. Milliseconds are the fastest and the median of `--repeats` rounds (each round runs
-every row once, in turn, after a warm-up); they depend on what else runs on the cores, so the
-load average is printed with them, and the fastest is the better estimate on a busy machine.
+machine. Milliseconds come from `--repeats` rounds (each round runs every row once, in turn,
+after a warm-up): the fastest and the median wall time, and the least CPU time (all threads'
+CPU seconds). Wall time depends on what else runs on the cores, so the load average is
+printed with it; on a busy machine the CPU time of a 1-thread run (`--threads 1`) is the
+steadiest figure, as a thread that waits for the core is not charged.
 
 The rows, per discriminator:
 - "D step": the image needs no gradient (a real photo, or a detached fake), so the backward
@@ -33,28 +35,34 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from s2fgan.constants import NUM_ATTRIBUTES, NUM_REGIONS
 from s2fgan.models.discriminators import DualBranchDiscriminator
+from s2fgan.training import losses
 from s2fgan.training.feature_network import WHEEL, EfficientNetLite0, FeatureNetwork
 from s2fgan.training.projected_discriminator import ProjectedDiscriminator
 
 
 def flops(run: Callable[[], None], batch: int) -> float:
-    """GFLOP per image of `run` (one call handles `batch` images)."""
-    with FlopCounterMode(display=False) as counter:
-        run()
+    """GFLOP per image of `run` (one call handles `batch` images); NaN where the counter
+    cannot follow it (its module hooks fail inside `autograd.grad`, which R1 calls)."""
+    try:
+        with FlopCounterMode(display=False) as counter:
+            run()
+    except RuntimeError:
+        return float("nan")
     return counter.get_total_flops() / batch / 1e9
 
 
-def timings(runs: dict[str, Callable[[], None]], batch: int, repeats: int) -> dict[str, list]:
-    """Seconds per image of each run, `repeats` rounds that take every run once in turn, so
-    that a change in the machine's load reaches all of them alike."""
+def timings(runs: dict[str, Callable[[], None]], batch: int, repeats: int) -> dict[str, dict]:
+    """Wall and CPU seconds per image of each run, `repeats` rounds that take every run once
+    in turn, so that a change in the machine's load reaches all of them alike."""
     for run in runs.values():
         run()  # warm-up: allocator and oneDNN caches
-    times = {name: [] for name in runs}
+    times = {name: {"wall": [], "cpu": []} for name in runs}
     for _ in range(repeats):
         for name, run in runs.items():
-            start = time.perf_counter()
+            wall, cpu = time.perf_counter(), time.process_time()
             run()
-            times[name].append((time.perf_counter() - start) / batch)
+            times[name]["wall"].append((time.perf_counter() - wall) / batch)
+            times[name]["cpu"].append((time.process_time() - cpu) / batch)
     return times
 
 
@@ -127,9 +135,15 @@ def main() -> None:
         realism, attrs = dual.classify(x, m)
         (realism.mean() + attrs.mean()).backward()
 
+    def dual_r1():
+        x, m = image.clone().requires_grad_(True), seg.clone().requires_grad_(True)
+        realism, _ = dual.classify(x, m)
+        losses.r1_penalty(realism, [x, m]).backward()
+
     runs["dual-branch D (today) forward"] = dual_forward
     runs["dual-branch D (today) D step (forward+backward)"] = dual_d_step
     runs["dual-branch D (today) G step (forward+backward to inputs)"] = dual_g_step
+    runs["dual-branch D (today) R1 pass (every r1_every steps)"] = dual_r1
     params["dual-branch D (today)"] = sum(p.numel() for p in dual.parameters()) / 1e6
 
     # a machine reference timed in the same rounds: how fast a plain matrix product ran
@@ -142,13 +156,21 @@ def main() -> None:
     times = timings(runs, n, args.repeats)
     load = (load_before, os.getloadavg())
     rows = {}
-    print(f"{'':<58} {'GFLOP':>7} {'ms min':>8} {'ms median':>9}")
+    print(f"{'':<58} {'GFLOP':>7} {'wall ms':>8} {'median':>8} {'CPU ms':>8}")
     for name in runs:
-        fastest, median = 1e3 * min(times[name]), 1e3 * statistics.median(times[name])
-        rows[name] = {"gflop": round(gflop[name], 4), "ms_min": round(fastest, 2)}
-        rows[name]["ms_median"] = round(median, 2)
-        print(f"{name:<58} {gflop[name]:>7.3f} {fastest:>8.2f} {median:>9.2f}")
-    reference = 2 * 1024**3 / 1e9 / (min(times["reference: 1024^3 matmul"]) * n)
+        wall, cpu = times[name]["wall"], times[name]["cpu"]
+        row = {
+            "gflop": gflop[name],
+            "wall_ms": min(wall),
+            "wall_ms_median": statistics.median(wall),
+        }
+        row = {k: round(v * (1 if k == "gflop" else 1e3), 3) for k, v in row.items()}
+        rows[name] = {**row, "cpu_ms": round(1e3 * min(cpu), 3)}
+        print(
+            f"{name:<58} {row['gflop']:>7.3f} {row['wall_ms']:>8.2f} "
+            f"{row['wall_ms_median']:>8.2f} {rows[name]['cpu_ms']:>8.2f}"
+        )
+    reference = 2 * 1024**3 / 1e9 / (min(times["reference: 1024^3 matmul"]["wall"]) * n)
     print(f"matmul reference ran at {reference:.0f} GFLOP/s (fastest round)")
     rows["reference_matmul_gflops"] = round(reference, 1)
     for name, millions in params.items():

@@ -218,8 +218,8 @@ class FrozenConv(nn.Module):
         else:
             x = _pad_same(x, kernel, self.stride)
             x = F.conv2d(x, self.weight, self.bias, self.stride, 0, 1, self.groups)
-        # in place: a convolution's backward needs its input, not its output
-        return F.relu6(x, inplace=True) if self.act else x
+        # in place only without autograd, which would clone the input to keep it
+        return F.relu6(x, inplace=not x.requires_grad) if self.act else x
 
 
 class FrozenMBConv(nn.Module):
