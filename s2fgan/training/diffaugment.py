@@ -18,14 +18,18 @@ import torch.nn.functional as F
 POLICIES = ("color", "translation", "cutout")
 
 
-def _uniform(n: int, low: float, high: float, generator: torch.Generator, like: torch.Tensor):
+def _uniform(
+    n: int, low: float, high: float, generator: torch.Generator, like: torch.Tensor
+) -> torch.Tensor:
     """[n, 1, 1, 1] uniform draws, made on the generator's device, then moved to the image's:
     a CPU generator then serves CUDA images too."""
     u = torch.rand(n, 1, 1, 1, generator=generator, device=generator.device)
     return (low + (high - low) * u).to(device=like.device, dtype=like.dtype)
 
 
-def _offsets(n: int, low: int, high: int, generator: torch.Generator, device: torch.device):
+def _offsets(
+    n: int, low: int, high: int, generator: torch.Generator, device: torch.device
+) -> torch.Tensor:
     """[n] integers in [low, high]."""
     draw = torch.randint(low, high + 1, (n,), generator=generator, device=generator.device)
     return draw.to(device)
@@ -42,7 +46,9 @@ def color(image: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     return (x - mean) * _uniform(n, 0.5, 1.5, generator, image) + mean
 
 
-def translation(image: torch.Tensor, generator: torch.Generator, ratio: float = 0.125):
+def translation(
+    image: torch.Tensor, generator: torch.Generator, ratio: float = 0.125
+) -> torch.Tensor:
     """Per image: an integer shift of up to `ratio` of each side, zeros where the image
     leaves the frame."""
     n, _, h, w = image.shape
@@ -57,7 +63,7 @@ def translation(image: torch.Tensor, generator: torch.Generator, ratio: float = 
     return shifted.permute(0, 3, 1, 2)
 
 
-def cutout(image: torch.Tensor, generator: torch.Generator, ratio: float = 0.2):
+def cutout(image: torch.Tensor, generator: torch.Generator, ratio: float = 0.2) -> torch.Tensor:
     """Per image: a square of `ratio` of each side set to zero (grey in [-1, 1]), centred
     anywhere in the frame (so it may be partly outside it). Projected GAN's ratio is 0.2."""
     n, _, h, w = image.shape
