@@ -48,6 +48,11 @@ UPLOAD = {"concurrency_id": "upload", "concurrency_limit": 1}
 QUIET = {"show_progress": "hidden"}
 
 
+def _unchanged(count: int):
+    """A function that leaves `count` outputs as they are."""
+    return lambda: gr.skip() if count == 1 else (gr.skip(),) * count
+
+
 def _named(function, names: list[str]):
     """`function` with a signature that names its parameters, so that API clients see (and
     are asked for) each slider by its attribute's name rather than param_6."""
@@ -180,6 +185,7 @@ def build_demo(
                                         precision=0,
                                         minimum=0,
                                         maximum=MAX_SEED,
+                                        elem_id="donor-seed",
                                     )
                                     dice = gr.Button("New random donor", elem_id="dice")
                             with gr.Tab("Donor sketch"):
@@ -200,67 +206,93 @@ def build_demo(
                         swap = gr.Button("Swap regions", variant="primary", elem_id="swap")
                     with gr.Column(scale=1):
                         donor_view = gr.Image(
-                            label="Donor", interactive=False, height=200, format="png"
+                            label="Donor",
+                            interactive=False,
+                            height=200,
+                            format="png",
+                            elem_id="donor",
                         )
 
         overlays = [show_mask, show_sketch]
         rendered = [result, session, download, *sliders]
-        shown = {"fn": h.received_sketch, "inputs": [session], "outputs": [received]}
-        generate.click(
-            h.from_canvas,
-            [canvas, session, *overlays, style],
-            rendered,
-            api_name="draw",
-            **RENDER,
-            **QUIET,
-        ).then(**shown, api_name=False, **QUIET)
+
+        def render(trigger, fn, inputs, outputs, **kwargs):
+            """An event that renders: shown without progress, and its outputs settled if it
+            fails (gradio marks each output of a failed event "Error" until the next success,
+            whatever show_progress says; the message is a toast)."""
+            event = trigger(fn, inputs, outputs, **QUIET, **kwargs)
+            event.failure(
+                _unchanged(len(outputs)), None, outputs, api_name=False, queue=False, **QUIET
+            )
+            return event
+
+        def shown(event) -> None:
+            """The sketch as the model received it, after the event that made a portrait."""
+            event.then(h.received_sketch, [session], [received], api_name=False, **QUIET)
+
+        canvas_inputs = [canvas, session, *overlays, style]
+        shown(
+            render(
+                generate.click, h.from_canvas, canvas_inputs, rendered, api_name="draw", **RENDER
+            )
+        )
         # The portrait follows the canvas at each stroke's end (the pad sends its page then). A
         # stroke arriving while one renders waits, and only the newest waiting one runs.
-        canvas.stroke(
-            h.live,
-            [canvas, live, session, *overlays, style],
-            rendered,
-            api_name="live",
-            trigger_mode="always_last",
-            **RENDER,
-            **QUIET,
-        ).then(**shown, api_name=False, **QUIET)
-        examples.click(
-            h.from_example,
-            [examples, session, *overlays, style],
-            [canvas, *rendered],
-            api_name="example",
-            **RENDER,
-            **QUIET,
-        ).then(**shown, api_name=False, **QUIET)
-        sketch_file.upload(
-            h.from_sketch_file,
-            [sketch_file, session, *overlays, style],
-            rendered,
-            api_name="sketch",
-            **UPLOAD,
-            **QUIET,
-        ).then(**shown, api_name=False, **QUIET)
-        photo_file.upload(
-            h.from_photo_file,
-            [photo_file, session, *overlays, style],
-            [photo_sketch, *rendered],
-            api_name="photo",
-            **UPLOAD,
-            **QUIET,
-        ).then(**shown, api_name=False, **QUIET)
+        live_inputs = [canvas, live, session, *overlays, style]
+        shown(
+            render(
+                canvas.stroke,
+                h.live,
+                live_inputs,
+                rendered,
+                api_name="live",
+                trigger_mode="always_last",
+                **RENDER,
+            )
+        )
+        example_inputs = [examples, session, *overlays, style]
+        shown(
+            render(
+                examples.click,
+                h.from_example,
+                example_inputs,
+                [canvas, *rendered],
+                api_name="example",
+                **RENDER,
+            )
+        )
+        shown(
+            render(
+                sketch_file.upload,
+                h.from_sketch_file,
+                [sketch_file, session, *overlays, style],
+                rendered,
+                api_name="sketch",
+                **UPLOAD,
+            )
+        )
+        shown(
+            render(
+                photo_file.upload,
+                h.from_photo_file,
+                [photo_file, session, *overlays, style],
+                [photo_sketch, *rendered],
+                api_name="photo",
+                **UPLOAD,
+            )
+        )
         # A slider re-renders as it moves (drag, typing, arrow keys: input events, the newest
         # one winning) and on release (end of a drag, leaving the box, its reset button).
         for name, slider in zip(ATTRIBUTES, sliders, strict=True):
-            for event, blank_resets in ((slider.input, False), (slider.release, True)):
-                event(
+            for trigger, blank_resets in ((slider.input, False), (slider.release, True)):
+                render(
+                    trigger,
                     partial(h.slide, name, blank_resets),
                     [session, *overlays, *sliders],
                     [result, session, download, slider],
                     api_name=False,
                     trigger_mode="always_last",
                     **RENDER,
-                    **QUIET,
                 )
         # One named endpoint for programmatic slider edits (gradio_client, tests).
         edit_api = gr.Button(visible=False)
@@ -272,50 +304,62 @@ def build_demo(
             **RENDER,
             **QUIET,
         )
-        reset.click(h.reset, [session, *overlays], rendered, api_name="reset", **RENDER, **QUIET)
+        render(reset.click, h.reset, [session, *overlays], rendered, api_name="reset", **RENDER)
         # one event that draws the seed and repaints (again if the picture would not change)
-        colours.click(
+        render(
+            colours.click,
             h.new_colours,
             [session, *overlays],
             [style, *rendered],
             api_name=False,
             **RENDER,
-            **QUIET,
         )
-        style.submit(
-            h.restyle, [style, session, *overlays], rendered, api_name="colours", **RENDER, **QUIET
+        render(
+            style.submit,
+            h.restyle,
+            [style, session, *overlays],
+            rendered,
+            api_name="colours",
+            **RENDER,
         )
         for box in overlays:
             box.change(h.view, [session, *overlays], result, api_name=False, **QUIET)
-        donor = {"outputs": [donor_view, session], **QUIET}
-        dice.click(h.roll, None, seed, api_name=False, **QUIET).then(
-            h.donor_from_seed, [seed, session], api_name="donor_seed", **donor, **RENDER
+        donor = [donor_view, session]
+        render(
+            dice.click(h.roll, None, seed, api_name=False, **QUIET).then,
+            h.donor_from_seed,
+            [seed, session],
+            donor,
+            api_name="donor_seed",
+            **RENDER,
         )
-        seed.submit(h.donor_from_seed, [seed, session], api_name=False, **donor, **RENDER)
+        render(seed.submit, h.donor_from_seed, [seed, session], donor, api_name=False, **RENDER)
         # the seed box goes with each donor upload: a seed typed into it later wins at Swap
-        donor_sketch.upload(
+        render(
+            donor_sketch.upload,
             h.donor_from_sketch,
             [donor_sketch, session, seed],
+            donor,
             api_name="donor_sketch",
-            **donor,
             **UPLOAD,
         )
-        donor_photo.upload(
+        render(
+            donor_photo.upload,
             h.donor_from_photo,
             [donor_photo, session, seed],
+            donor,
             api_name="donor_photo",
-            **donor,
             **UPLOAD,
         )
         # The Swap button also reads the seed box, so that a seed typed without Enter is the
         # donor; the /swap endpoint swaps with the donor chosen before.
-        swap.click(
+        render(
+            swap.click,
             h.swap_from_page,
             [session, regions, parts, *overlays, seed],
             [*rendered, donor_view],
             api_name=False,
             **RENDER,
-            **QUIET,
         )
         swap_api = gr.Button(visible=False)
         swap_api.click(
@@ -326,7 +370,7 @@ def build_demo(
             **RENDER,
             **QUIET,
         )
-        demo.load(h.donor_from_seed, [seed, session], api_name=False, **donor, **RENDER)
+        demo.load(h.donor_from_seed, [seed, session], donor, api_name=False, **RENDER, **QUIET)
         # the sliders show 0 until there is a face (blank in the config: see StrengthSlider)
         demo.load(lambda: [0.0] * len(sliders), None, sliders, api_name=False, **QUIET)
     return demo

@@ -16,6 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import app_browser as driver  # noqa: E402
 
 REQUIRED = os.environ.get("S2FGAN_REQUIRE_BROWSER") == "1"
+# gradio marks each output of a failed event with a visible "Error" badge
+NO_ERROR_BADGE = """() => ![...document.querySelectorAll('#result .error, [id^=slider-] .error')]
+    .some(e => e.offsetParent !== null && e.textContent.trim() === 'Error')"""
 missing = []
 try:
     from playwright.sync_api import sync_playwright
@@ -46,6 +49,8 @@ def test_draw_live_slide_and_swap_in_the_browser(page):
     page.click("#generate")  # nothing drawn yet: the app says so, no portrait
     page.get_by_text("empty", exact=False).first.wait_for(timeout=30_000)
     assert driver.result_src(page) is None
+    # the message is a toast: the portrait and the sliders are not left marked "Error"
+    page.wait_for_function(NO_ERROR_BADGE, timeout=10_000)
     driver.draw_face(page)  # "live" is on: the portrait follows the strokes, no Generate
     driver.wait_for_new_result(page, None)
     first = driver.wait_for_quiet_result(page)
@@ -87,9 +92,13 @@ def test_draw_live_slide_and_swap_in_the_browser(page):
     page.locator("#examples button").nth(2).click()
     driver.wait_for_new_result(page, drawn_on)
     assert driver.wait_for_quiet_result(page) == example
-    page.click("#dice")
-    page.wait_for_timeout(1000)
+    # a donor seed typed without Enter is the donor of the next swap
+    donor = page.locator("#donor img").first.get_attribute("src")
+    page.locator("#donor-seed input").fill("12")
     driver.click_and_time(page, "#swap")
+    page.wait_for_function(
+        f"() => document.querySelector('#donor img')?.getAttribute('src') !== {donor!r}"
+    )
     swapped = driver.result_src(page)
     assert swapped not in (first, edited, example)
     driver.click_and_time(page, "#colours")

@@ -2,6 +2,7 @@
 examples, downloads and their metadata, refusals with messages, files and sessions freed."""
 
 import json
+import re
 import struct
 import tempfile
 import zlib
@@ -233,3 +234,76 @@ def test_live_drawing_follows_the_canvas_and_keeps_edits_and_swaps(h):
         h.live(drawing(Image.new("RGBA", (200, 200), "black")), True, session)
     with pytest.raises(gr.Error, match="cannot read the canvas"):  # and a damaged one
         h.live("data:image/png;base64,iVBORw0KGgo=", True, session)
+
+
+def test_a_donor_seed_typed_without_enter_is_the_donor_of_the_swap(h, drawn, tmp_path):
+    session = drawn[1]
+    h.donor_from_seed(1, session)  # the page's load picks donor seed 1
+    *rendered, view = h.swap_from_page(session, ["hair"], "texture", False, False, 9)
+    assert session.donor.seed == 9 and session.swaps[-1].source == "random seed 9"
+    assert view.size == (256, 256)
+    # the same box again: no new donor
+    *_, view = h.swap_from_page(session, ["hair"], "shape", False, False, 9)
+    assert skipped(view) and session.swaps[-1].source == "random seed 9"
+    # a donor uploaded after the seed was typed is the donor, until the box changes again
+    sketch = tmp_path / "donor.png"
+    strokes(mode="RGB").save(sketch)
+    h.donor_from_sketch(str(sketch), session, 9)
+    h.swap_from_page(session, ["hair"], "texture", False, False, 9)
+    assert session.swaps[-1].source == "sketch upload"
+    h.swap_from_page(session, ["hair"], "texture", False, False, 12)
+    assert session.swaps[-1].source == "random seed 12"
+    with pytest.raises(gr.Error, match="donor seed must be a whole number"):
+        h.swap_from_page(session, ["hair"], "texture", False, False, "12x")
+
+
+def test_regions_may_be_one_name(h, drawn):
+    session = drawn[1]
+    h.donor_from_seed(3, session)
+    h.swap(session, "hair", "texture")
+    assert session.swaps[-1].regions == ["hair"]
+    for regions, message in [
+        ("tail", "Unknown region 'tail'"),
+        (["hair", "h"], "Unknown region 'h'"),
+        (5, "Regions must be a list of region names"),
+        ([], "Tick at least one region"),
+    ]:
+        with pytest.raises(gr.Error, match=message):
+            h.swap(session, regions, "texture")
+
+
+def test_a_failed_render_marks_no_output_and_its_message_goes(app_pipeline):
+    from s2fgan.app import build_demo
+    from s2fgan.app.inputs import MESSAGE_SECONDS, user_error
+
+    # gradio marks every output of a failed event "Error" until the next success, unless the
+    # event shows no progress; the message is the toast, which goes after MESSAGE_SECONDS
+    demo = build_demo(app_pipeline)
+    result = next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "result")
+    renders = [fn for fn in demo.fns.values() if result in fn.outputs]
+    assert len(renders) > 20  # draw, live, example, uploads, 24 slider events, swap...
+    assert {fn.show_progress for fn in renders} == {"hidden"}
+    assert user_error("x").duration == MESSAGE_SECONDS <= 8
+
+
+def test_downloads_never_say_minus_zero(h, drawn, tmp_path):
+    face = drawn[1].face
+    face.attributes[0] = {**face.attributes[0], "Smiling": -0.004, "Male": -1e-9}
+    path = face.save(tmp_path / "face.png")
+    with Image.open(path) as png:
+        text = png.text["s2fgan"]
+    assert re.search(r"-0\.0(?![0-9])", text) is None  # -0.06 is fine, -0.0 is not
+    assert json.loads(text)["attributes"]["Smiling"] == 0.0
+
+
+def test_renders_share_one_worker_pool_and_uploads_have_their_own(app_pipeline):
+    from s2fgan.app import build_demo
+
+    demo = build_demo(app_pipeline)
+    groups = {}
+    for fn in demo.fns.values():
+        if fn.api_name in ("draw", "live", "example", "edit", "swap", "colours", "donor_seed"):
+            groups.setdefault("render", set()).add((fn.concurrency_id, fn.concurrency_limit))
+        if fn.api_name in ("sketch", "photo", "donor_sketch", "donor_photo"):
+            groups.setdefault("upload", set()).add((fn.concurrency_id, fn.concurrency_limit))
+    assert groups == {"render": {("render", "default")}, "upload": {("upload", 1)}}

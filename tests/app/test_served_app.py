@@ -46,7 +46,8 @@ def test_generate_edit_and_swap_over_http(url):
     assert (pixels(edited) != pixels(face)).any()
     donor = c.predict(5, api_name="/donor_seed")
     assert Image.open(donor).size == (256, 256)
-    swapped, _, *after = c.predict(["hair"], "shape and texture", False, False, api_name="/swap")
+    # one region may be given as a string (gr.CheckboxGroup would read it letter by letter)
+    swapped, _, *after = c.predict("hair", "shape and texture", False, False, api_name="/swap")
     assert (pixels(swapped) != pixels(edited)).any()
     assert after[0] == moved[0]  # the slider edit survives the swap
     recoloured, _, *kept = c.predict(3, False, False, api_name="/colours")
@@ -81,6 +82,9 @@ def test_bad_values_get_messages_that_name_the_problem(url, tmp_path, capfd):
         c.predict(False, False, "abc", *[0.0] * 11, api_name="/edit")
     with pytest.raises(Exception, match="No value for the Male slider"):
         c.predict(False, False, 0.0, None, *[0.0] * 10, api_name="/edit")
+    # one value too many is refused, not dropped
+    with pytest.raises(Exception, match="/edit takes 14 values, got 15"):
+        c.predict(False, False, *[0.5] * 13, api_name="/edit")
     for seed in (2.5, 1e20, -1):
         with pytest.raises(Exception, match="donor seed must be a whole number in 0..2147483647"):
             c.predict(seed, api_name="/donor_seed")

@@ -1,22 +1,28 @@
 """prepare_sketch: paper, stroke contrast, inversion, transparency and placement of drawings."""
 
 import io
+import struct
+import zlib
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFile
 
-from s2fgan.data import SyntheticPortraits
+from s2fgan.data import SyntheticPortraits, sketch_input
+from s2fgan.data.image_io import ImageSizeError
 from s2fgan.data.sketch_input import (
     INK_CENTER,
     INK_HEIGHT,
     INK_LEVEL,
+    WORK_SIDE,
+    _filter,
     ink_placement,
     normalize_sketch,
     place,
     prepare_sketch,
+    work_side,
 )
 
 
@@ -161,3 +167,82 @@ def test_bad_arguments_are_refused():
         prepare_sketch(torch.full((8, 8), 2.0), 64)
     with pytest.raises(TypeError):
         prepare_sketch(42, 64)
+
+
+@pytest.mark.parametrize(("h", "w", "k"), [(37, 50, 5), (120, 96, 31), (2, 40, 5), (64, 7, 9)])
+def test_the_fast_filters_give_the_square_windows_results(h, w, k):
+    x = torch.rand(h, w, generator=torch.Generator().manual_seed(h))
+    square = x.view(1, 1, h, w)
+    assert torch.equal(_filter(x, k, "max"), F.max_pool2d(square, k, 1, k // 2)[0, 0])
+    assert torch.equal(_filter(x, k, "min"), -F.max_pool2d(-square, k, 1, k // 2)[0, 0])
+    mean = F.avg_pool2d(square, k, 1, k // 2, count_include_pad=False)[0, 0]
+    torch.testing.assert_close(_filter(x, k, "mean"), mean, rtol=0, atol=1e-6)
+
+
+def _page(side: int, ink_side: float = 0.004) -> Image.Image:
+    """A face drawn with lines `ink_side` of the side wide on grey paper lit unevenly."""
+    ramp = np.linspace(0.95, 0.75, side)
+    page = Image.fromarray((np.outer(ramp, np.ones(side)) * 220).astype(np.uint8), "L")
+    draw = ImageDraw.Draw(page)
+    s, w = side, max(1, round(ink_side * side))
+    draw.ellipse((0.3 * s, 0.2 * s, 0.7 * s, 0.75 * s), outline=40, width=w)
+    draw.line((0.4 * s, 0.42 * s, 0.46 * s, 0.42 * s), fill=40, width=w)
+    draw.line((0.54 * s, 0.42 * s, 0.6 * s, 0.42 * s), fill=40, width=w)
+    draw.arc((0.42 * s, 0.55 * s, 0.58 * s, 0.65 * s), 20, 160, fill=40, width=w)
+    return page
+
+
+@pytest.mark.parametrize("kind", ["png", "jpeg", "tensor"])
+def test_a_large_page_is_flattened_and_framed_at_the_working_size(kind, tmp_path, monkeypatch):
+    # The filters cost grows with the pixels times the window (a twelfth of the side): a
+    # 4000 px phone photo of paper ran for over 17 minutes. Pages are scaled down first, so
+    # everything after decoding works on at most work_side(size) pixels a side.
+    seen = []
+    flatten = sketch_input._paper
+    monkeypatch.setattr(sketch_input, "_paper", lambda g: seen.append(g.shape) or flatten(g))
+    page = _page(4096)
+    if kind == "tensor":
+        source = torch.from_numpy(np.asarray(page, dtype=np.float32) / 255)
+    else:
+        source = tmp_path / f"page.{kind}"
+        page.save(source)
+    out = prepare_sketch(source, 128)
+    assert seen == [(work_side(128), work_side(128))]
+    # and it is the same drawing as the page drawn small
+    assert _iou(out, prepare_sketch(_page(512), 128)) > 0.8
+
+
+def test_the_working_size_follows_the_output_size():
+    assert work_side(64) == work_side(128) == WORK_SIDE
+    assert work_side(256) == 1024
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_a_huge_file_is_refused_from_its_header_and_a_damaged_one_is_named(tmp_path, monkeypatch):
+    decoded = []
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decoded.append(self))
+    huge = tmp_path / "huge.png"
+    _png_header(huge, 13000, 13000)
+    with pytest.raises(ImageSizeError, match="the sketch is 13000x13000 pixels; give at most 4096"):
+        prepare_sketch(huge, 128)
+    assert decoded == []
+    monkeypatch.undo()
+    with pytest.raises(ImageSizeError, match="give at most 4096 px a side"):
+        prepare_sketch(torch.ones(16, 5000), 128)
+    broken = tmp_path / "broken.png"
+    buffer = io.BytesIO()
+    _page(256).save(buffer, format="PNG")
+    broken.write_bytes(buffer.getvalue()[:300])  # a truncated file
+    with pytest.raises(ValueError, match=r"^cannot read the sketch \(broken\.png\): the file is"):
+        prepare_sketch(broken, 128)
+
+
+def _png_header(path, width: int, height: int) -> None:
+    """A PNG that declares width x height pixels and holds none."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b""))
