@@ -95,6 +95,18 @@ def _user_error(error: Exception) -> gr.Error:
     return user_error(str(error))
 
 
+def _swap_choice(regions, parts) -> tuple[list[str], tuple[str, ...]]:
+    """The regions (a list, or one name) and the parts choice of a swap, checked."""
+    try:
+        regions = parse_regions(regions)
+    except ValueError as error:
+        raise _user_error(error) from None
+    if parts not in PART_CHOICES:
+        choices = ", ".join(map(repr, PART_CHOICES))
+        raise user_error(f"Unknown part {parts!r}: take one of {choices}.")
+    return regions, PART_CHOICES[parts]
+
+
 def _box_seed(value) -> int | None:
     """The seed in the donor seed box, or None when it holds none that is valid."""
     try:
@@ -434,6 +446,7 @@ class Handlers:
         did when the donor was chosen (typed without Enter), that seed's face is the donor.
         Returns the donor's picture (or no change) after what `swap` returns."""
         _require_portrait(session)
+        _swap_choice(regions, parts)  # refused before the donor changes
         view = gr.skip()
         if session.donor is None or _box_seed(box) != session.donor_box:
             view, session = self.donor_from_seed(box, session)
@@ -444,15 +457,8 @@ class Handlers:
         _require_portrait(session)
         if session.donor is None:
             raise user_error('Choose a donor first: press "New random donor" or upload a donor.')
-        try:
-            regions = parse_regions(regions)
-        except ValueError as error:
-            raise _user_error(error) from None
-        if parts not in PART_CHOICES:
-            raise user_error(
-                f"Unknown part {parts!r}: take one of {', '.join(map(repr, PART_CHOICES))}."
-            )
-        swap = Swap(session.donor, session.donor_source, regions, PART_CHOICES[parts])
+        regions, parts = _swap_choice(regions, parts)
+        swap = Swap(session.donor, session.donor_source, regions, parts)
         try:
             session.base = self._swap(session.base, swap.donor, swap.regions, swap.parts)
             session.face = self._edit(session.base, session.edits)
