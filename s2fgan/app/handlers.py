@@ -172,12 +172,11 @@ class Handlers:
         )
 
     def forget(self, session) -> None:
-        """A session ended (its tab closed, or its state outlived its time to live): drop its
-        faces and its download file."""
+        """A session's state outlived its time to live: its download file goes (its faces go
+        with gradio's reference to it). The session itself is left whole: a request that
+        started just before may still be using it, and its answer keeps the session alive."""
         if isinstance(session, Session):
             self.downloads.forget(session.key)
-            session.base = session.face = session.donor = None
-            session.swaps = []
 
     def sliders(self, session: Session) -> list[float]:
         strengths = session.face.attributes[0]

@@ -193,7 +193,10 @@ def test_events_write_no_new_temp_folders_and_sessions_free_their_file(h, drawn)
     assert set(Path(tempfile.gettempdir()).iterdir()) - before == set()
     assert h.downloads.count() == 1  # one file for the session, rewritten in place
     h.forget(session)
-    assert h.downloads.count() == 0 and session.face is None
+    assert h.downloads.count() == 0
+    # a request still using the forgotten session ends normally, and writes its file again
+    image, session, download, *_ = h.reset(session)
+    assert image.size == (256, 256) and h.downloads.count() == 1
 
 
 def drawing(layer: Image.Image, background=None) -> str:
