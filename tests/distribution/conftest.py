@@ -1,6 +1,7 @@
 """A small weights folder (the tiny pipeline, saved, with card data, results and plots), built
 like weights_card/s2fgan-synth-128 so that card and push tests can change it freely."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -23,14 +24,14 @@ def saved_pipeline(tmp_path_factory: pytest.TempPathFactory, tiny_pipeline) -> P
 def weights_folder(tmp_path: Path, saved_pipeline: Path) -> Path:
     """tmp_path/tiny-64: the saved tiny pipeline + the committed card.json (with repo_id
     org/tiny, the fixed SEGMENTS, weights from step 2700 and their fingerprint) and
-    results.json + three small plots + its rendered card."""
+    results.json + a small stand-in for each plot the card shows + its rendered card."""
     folder = tmp_path / "tiny-64"
     shutil.copytree(saved_pipeline, folder)
     shutil.copy(WEIGHTS / "results.json", folder / "results.json")
-    (folder / "eval").mkdir()
-    for name in ("examples.png", "attributes.png", "regions.png"):
-        Image.new("RGB", (8, 8), "white").save(folder / "eval" / name)
     shutil.copy(WEIGHTS / "card.json", folder / "card.json")
+    for image in json.loads((folder / "card.json").read_text())["images"]:
+        (folder / image["path"]).parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (8, 8), "white").save(folder / image["path"])
 
     def retarget(card: dict) -> None:
         card["repo_id"] = REPO_ID

@@ -28,6 +28,7 @@ CARD_FILES = [
     "eval/attributes.png",
     "eval/examples.png",
     "eval/regions.png",
+    "eval/styles.png",
     "results.json",
 ]
 
