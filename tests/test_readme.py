@@ -24,3 +24,37 @@ def test_the_python_example_of_the_model_section_runs(tmp_path):
     with Image.open(tmp_path / "face.png") as png:
         assert png.size == (128, 128) and "Synthetic" in png.text["Comment"]
     assert Image.open(tmp_path / "swapped.png").size == (256, 256)
+
+
+def _shell_lines(text: str) -> list[str]:
+    """The command lines of the README's bash blocks (comments dropped)."""
+    lines = []
+    for block in re.findall(r"```bash\n(.*?)```", text, re.S):
+        for line in block.splitlines():
+            line = line.split(" #", 1)[0].strip()
+            if line and not line.startswith("#"):
+                lines.append(line)
+    return lines
+
+
+def test_every_s2fgan_command_in_the_readme_parses_as_written():
+    import shlex
+
+    from s2fgan.cli import build_parser
+
+    text = (ROOT / "README.md").read_text()
+    lines = [line for line in _shell_lines(text) if line.startswith("s2fgan ")]
+    assert len(lines) >= 8  # generate, edit, swap, train, eval, card, push, data...
+    parser = build_parser()
+    for line in lines:
+        args = parser.parse_args(shlex.split(line)[1:])  # exits (fails the test) on a bad flag
+        assert callable(args.run), line
+
+
+def test_the_readme_stays_a_users_page():
+    text = (ROOT / "README.md").read_text()
+    assert len(text.splitlines()) <= 250
+    assert "bash .ci/test.sh" in text.splitlines()
+    for page in ("data-engine", "training", "evaluation", "experiments", "architecture"):
+        assert f"(docs/{page}.md)" in text, page
+        assert (ROOT / "docs" / f"{page}.md").is_file(), page

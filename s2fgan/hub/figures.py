@@ -52,7 +52,7 @@ class Target:
         return f"{self.op} {self.value:.2f}{each}"
 
 
-# The targets the project set for the default weights (the issues, README "Evaluation").
+# The targets the project set for the default weights (the issues, docs/evaluation.md).
 TARGETS = (
     Target("sketch_miou", ">=", 0.70),
     Target("attr_success_mean", ">=", 0.90),

@@ -1,16 +1,17 @@
-"""The README's drawing-styles snippet runs as written and names each portrait's style."""
+"""The data-engine page's drawing-styles snippet runs as written and names each portrait's
+style."""
 
 import re
 from pathlib import Path
 
 from s2fgan.data.sketch_styles import SKETCH_STYLES
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "data-engine.md"
 
 
 def test_the_drawing_styles_snippet_runs():
-    text = README.read_text()
-    section = text[text.index("### Drawing styles and framing") :]
+    text = PAGE.read_text()
+    section = text[text.index("## Drawing styles and framing") :]
     code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     *lines, last = code.strip().splitlines()
     scope: dict = {}
