@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
@@ -95,46 +96,64 @@ def _normalise_contrast(luma: torch.Tensor, low_q: float, high_q: float) -> torc
     return ((luma - lo.view(n, 1, 1, 1)) / span.view(n, 1, 1, 1)).clamp(0.0, 1.0)
 
 
-def xdog(
-    luma: torch.Tensor,
-    *,
-    sigma: float = 0.8,
-    k: float = 1.6,
-    tau: float = 0.98,
-    epsilon: float = -0.01,
-    phi: float = 120.0,
-    reference_size: int = 128,
-    normalize_contrast: bool = True,
-) -> torch.Tensor:
-    """XDoG line drawing of a batch of luminance images. See `photo_to_sketch` for the arguments.
+@dataclass(frozen=True)
+class XDoG:
+    """XDoG settings, checked on creation; calling it draws a batch of luminance images.
 
     Args:
-        luma: [N, 1, H, W] float luminance in [0, 1].
-
-    Returns:
-        [N, 1, H, W] float in [0, 1], white paper = 1.
+        sigma: inner Gaussian standard deviation, in pixels of a `reference_size` image;
+            sets the stroke width and how fine a detail is drawn (larger: thicker, fewer lines).
+        k: ratio of the outer to the inner standard deviation (> 1); 1.6 approximates a
+            Laplacian of Gaussian.
+        tau: weight of the outer Gaussian in (0, 1]; below 1 keeps flat areas of any brightness
+            slightly positive, i.e. white paper.
+        epsilon: threshold on the difference of Gaussians; responses weaker than -epsilon
+            (faint texture, soft shading, JPEG noise) are not drawn. More negative: fewer lines.
+        phi: steepness of the soft threshold; larger gives darker, crisper strokes.
+        reference_size: image size (shorter side, px) at which `sigma` is given; blur widths
+            scale with min(H, W) / reference_size, so drawings do not depend on resolution.
+        normalize_contrast: stretch each image's 2nd..98th luminance percentiles to [0, 1]
+            first, so that dim and bright photos are drawn alike.
     """
-    h, w = luma.shape[-2:]
-    scale = min(h, w) / reference_size
-    if normalize_contrast:
-        luma = _normalise_contrast(luma, 0.02, 0.98)
-    inner = gaussian_blur(luma, sigma * scale)
-    outer = gaussian_blur(luma, k * sigma * scale)
-    d = inner - tau * outer
-    strokes = 1.0 + torch.tanh(phi * (d - epsilon))
-    return torch.where(d >= epsilon, torch.ones_like(d), strokes).clamp(0.0, 1.0)
 
+    sigma: float = 0.8
+    k: float = 1.6
+    tau: float = 0.98
+    epsilon: float = -0.01
+    phi: float = 120.0
+    reference_size: int = 128
+    normalize_contrast: bool = True
 
-def _check_parameters(sigma: float, k: float, tau: float, phi: float, reference_size: int) -> None:
-    for name, value in (("sigma", sigma), ("k", k), ("phi", phi)):
-        if not (math.isfinite(value) and value > 0):
-            raise ValueError(f"{name} must be a positive finite number, got {value}")
-    if k <= 1:
-        raise ValueError(f"k (outer / inner blur ratio) must be > 1, got {k}")
-    if not (math.isfinite(tau) and 0 < tau <= 1):
-        raise ValueError(f"tau must lie in (0, 1], got {tau}")
-    if not (isinstance(reference_size, int) and reference_size > 0):
-        raise ValueError(f"reference_size must be a positive int, got {reference_size!r}")
+    def __post_init__(self) -> None:
+        for name in ("sigma", "k", "phi"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a positive finite number, got {value}")
+        if self.k <= 1:
+            raise ValueError(f"k (outer / inner blur ratio) must be > 1, got {self.k}")
+        if not (math.isfinite(self.tau) and 0 < self.tau <= 1):
+            raise ValueError(f"tau must lie in (0, 1], got {self.tau}")
+        if not (isinstance(self.reference_size, int) and self.reference_size > 0):
+            raise ValueError(f"reference_size must be a positive int, got {self.reference_size!r}")
+
+    def __call__(self, luma: torch.Tensor) -> torch.Tensor:
+        """XDoG line drawing of a batch of luminance images.
+
+        Args:
+            luma: [N, 1, H, W] float luminance in [0, 1].
+
+        Returns:
+            [N, 1, H, W] float in [0, 1], white paper = 1.
+        """
+        h, w = luma.shape[-2:]
+        scale = min(h, w) / self.reference_size
+        if self.normalize_contrast:
+            luma = _normalise_contrast(luma, 0.02, 0.98)
+        inner = gaussian_blur(luma, self.sigma * scale)
+        outer = gaussian_blur(luma, self.k * self.sigma * scale)
+        d = inner - self.tau * outer
+        strokes = 1.0 + torch.tanh(self.phi * (d - self.epsilon))
+        return torch.where(d >= self.epsilon, torch.ones_like(d), strokes).clamp(0.0, 1.0)
 
 
 def _tensor_luma(image: torch.Tensor) -> tuple[torch.Tensor, bool]:
@@ -170,36 +189,15 @@ def _tensor_luma(image: torch.Tensor) -> tuple[torch.Tensor, bool]:
     return x, batched
 
 
-def photo_to_sketch(
-    image: Image.Image | torch.Tensor,
-    *,
-    sigma: float = 0.8,
-    k: float = 1.6,
-    tau: float = 0.98,
-    epsilon: float = -0.01,
-    phi: float = 120.0,
-    reference_size: int = 128,
-    normalize_contrast: bool = True,
-) -> Image.Image | torch.Tensor:
+def photo_to_sketch(image: Image.Image | torch.Tensor, **options) -> Image.Image | torch.Tensor:
     """Turn a photo into a clean line drawing (XDoG), dark strokes on white paper.
 
     Args:
         image: a PIL image of any size and mode (RGB, RGBA and LA composited over white, L, P,
             ...), or a float tensor in [-1, 1] of shape [3, H, W], [1, H, W] (grey),
             [N, 3, H, W] or [N, 1, H, W], on any device.
-        sigma: inner Gaussian standard deviation, in pixels of a `reference_size` image;
-            sets the stroke width and how fine a detail is drawn (larger: thicker, fewer lines).
-        k: ratio of the outer to the inner standard deviation (> 1); 1.6 approximates a
-            Laplacian of Gaussian.
-        tau: weight of the outer Gaussian in (0, 1]; below 1 keeps flat areas of any brightness
-            slightly positive, i.e. white paper.
-        epsilon: threshold on the difference of Gaussians; responses weaker than -epsilon
-            (faint texture, soft shading, JPEG noise) are not drawn. More negative: fewer lines.
-        phi: steepness of the soft threshold; larger gives darker, crisper strokes.
-        reference_size: image size (shorter side, px) at which `sigma` is given; blur widths
-            scale with min(H, W) / reference_size, so drawings do not depend on resolution.
-        normalize_contrast: stretch each image's 2nd..98th luminance percentiles to [0, 1]
-            first, so that dim and bright photos are drawn alike.
+        **options: `XDoG` settings (sigma, k, tau, epsilon, phi, reference_size,
+            normalize_contrast); its defaults draw the data engine's xdog style.
 
     Returns:
         For a PIL input, an "L" PIL image of the same size. For a tensor input, a float tensor
@@ -211,23 +209,14 @@ def photo_to_sketch(
             infinite values, values outside [-1, 1], or invalid parameters.
         TypeError: an input that is neither a PIL image nor a tensor.
     """
-    _check_parameters(sigma, k, tau, phi, reference_size)
-    options = {
-        "sigma": sigma,
-        "k": k,
-        "tau": tau,
-        "epsilon": epsilon,
-        "phi": phi,
-        "reference_size": reference_size,
-        "normalize_contrast": normalize_contrast,
-    }
+    xdog = XDoG(**options)
     if isinstance(image, Image.Image):
         if image.width == 0 or image.height == 0:
             raise ValueError(f"image is empty ({image.width}x{image.height} pixels)")
         luma, _ = _tensor_luma(pil_to_tensor(load_image(image)))
-        return sketch_to_pil(xdog(luma, **options)[0])  # [1, H, W] -> "L"
+        return sketch_to_pil(xdog(luma)[0])  # [1, H, W] -> "L"
     if isinstance(image, torch.Tensor):
         luma, batched = _tensor_luma(image)
-        sketch = xdog(luma, **options).to(image.dtype)  # [N, 1, H, W]
+        sketch = xdog(luma).to(image.dtype)  # [N, 1, H, W]
         return sketch if batched else sketch[0]
     raise TypeError(f"expected a PIL image or a torch tensor, got {type(image).__name__}")
