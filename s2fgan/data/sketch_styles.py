@@ -174,17 +174,9 @@ def _side(fr: Frame) -> torch.Tensor:
     return torch.sign(fr.X - fr.fx)
 
 
-def _naive_strokes(
-    fr: Frame, st: dict[str, torch.Tensor], sparse: bool, marker: bool
-) -> list[_Stroke]:
-    """What a non-artist draws of the portrait, from its shapes."""
-    X, Y, f, sh = fr.X, fr.Y, fr.f, fr.shapes
-    one = torch.ones_like(f["yaw"])
-    strokes: list[_Stroke] = []
-    drop = st["drop_part"]
-    frac = lambda k: torch.remainder(drop * k, 1.0)  # noqa: E731 - independent-ish bits
-
-    # face: an oval; sparse drawings leave it open somewhere
+def _face_strokes(fr: Frame, st: dict[str, torch.Tensor], sparse: bool, frac) -> list[_Stroke]:
+    """The face as an oval; sparse drawings leave it open somewhere."""
+    X, Y = fr.X, fr.Y
     extent = None
     if sparse:
         theta = torch.atan2(X, Y)  # 0 at the chin, +-pi at the crown
@@ -192,20 +184,26 @@ def _naive_strokes(
         half = 0.35 + 0.3 * frac(7)
         gap = torch.remainder(theta - centre + math.pi, 2 * math.pi) - math.pi
         extent = (gap.abs() - half) * 1.2
-    strokes.append(_Stroke("face", fr.face_d, extent))
+    return [_Stroke("face", fr.face_d, extent)]
 
-    # hair: its outline (outer edge and hairline), or one arc over the head
-    hair_keep = (drop >= 0.5).float() if sparse else one
+
+def _hair_strokes(fr: Frame, st: dict[str, torch.Tensor], sparse: bool, one) -> list[_Stroke]:
+    """The hair's outline (outer edge and hairline), or one arc over the head."""
+    sh = fr.shapes
+    hair_keep = (st["drop_part"] >= 0.5).float() if sparse else one
     arc = (st["hair_kind"] >= 0.6).float()
-    strokes.append(_Stroke("hair_back", sh["hair_back"], keep=hair_keep * (1 - arc)))
-    strokes.append(
-        _Stroke("hair_front", sh["hairline"], extent=-fr.face_d, keep=hair_keep * (1 - arc))
-    )
-    strokes.append(
-        _Stroke("hair_back", sh["hair_cap"], extent=(fr.ey - 0.35) - Y, keep=hair_keep * arc)
-    )
+    return [
+        _Stroke("hair_back", sh["hair_back"], keep=hair_keep * (1 - arc)),
+        _Stroke("hair_front", sh["hairline"], extent=-fr.face_d, keep=hair_keep * (1 - arc)),
+        _Stroke("hair_back", sh["hair_cap"], extent=(fr.ey - 0.35) - fr.Y, keep=hair_keep * arc),
+    ]
 
-    # eyes: circles, almonds with a pupil, or dots; sparse drawings may miss one
+
+def _eye_strokes(
+    fr: Frame, st: dict[str, torch.Tensor], sparse: bool, marker: bool, frac, one
+) -> list[_Stroke]:
+    """Eyes as circles, almonds with a pupil, or dots; sparse drawings may miss one."""
+    f, sh = fr.f, fr.shapes
     kind = st["eye_kind"]
     ew, eh = f["eye_width"], sh["eye_half_height"]
     eye_keep = one
@@ -216,21 +214,23 @@ def _naive_strokes(
     circle = (kind < 0.35).float() * eye_keep
     almond = ((kind >= 0.35) & (kind < 0.75)).float() * eye_keep
     dots = (kind >= 0.75).float() * eye_keep
-    strokes.append(
-        _Stroke("eyes", sdf.circle(fr.xe, sh["eye_y"], 0.35 * ew + 0.5 * eh), keep=circle)
-    )
-    strokes.append(_Stroke("eyes", sh["eyes"], keep=almond))
     # A thick marker has no room for a pupil inside the eye's outline.
     pupil_keep = torch.zeros_like(one) if marker else circle + almond
-    strokes.append(_Stroke("eyes", sh["pupil"], fill=True, keep=pupil_keep))
-    strokes.append(_Stroke("eyes", sh["pupil"] - 0.07 * ew, fill=True, keep=dots))
+    return [
+        _Stroke("eyes", sdf.circle(fr.xe, sh["eye_y"], 0.35 * ew + 0.5 * eh), keep=circle),
+        _Stroke("eyes", sh["eyes"], keep=almond),
+        _Stroke("eyes", sh["pupil"], fill=True, keep=pupil_keep),
+        _Stroke("eyes", sh["pupil"] - 0.07 * ew, fill=True, keep=dots),
+    ]
 
-    # brows: one stroke each
+
+def _brow_and_nose_strokes(
+    fr: Frame, st: dict[str, torch.Tensor], sparse: bool, frac, one
+) -> list[_Stroke]:
+    """One stroke per brow; the nose as a line, an L, two dots or its lower outline."""
+    f, sh, Y = fr.f, fr.shapes, fr.Y
     brow_keep = (frac(16) >= 0.3).float() if sparse else one
     brow_extent = (1 - sh["brow_t"].abs()) * 0.22
-    strokes.append(_Stroke("brows", sh["brow_line"], extent=brow_extent, keep=brow_keep))
-
-    # nose: a line, an L, two dots or its lower outline
     kind = st["nose_kind"]
     nose_keep = (frac(64) >= 0.25).float() if sparse else one
     xn, hw = sh["nose_x"], sh["nose_half_width"]
@@ -242,42 +242,63 @@ def _naive_strokes(
     is_lower = (kind >= 0.8).float() * nose_keep
     toward = torch.where(f["yaw"] > 0, 1.0, -1.0)
     foot = torch.minimum(xn * toward, hw * 0.9 - xn * toward)
-    strokes.append(_Stroke("nose", xn, extent=line, keep=is_line))
-    strokes.append(_Stroke("nose", Y - (bottom - 0.01), extent=foot, keep=is_l))
-    strokes.append(_Stroke("nose", sh["nostrils"] + 0.005, fill=True, keep=is_dots))
-    strokes.append(_Stroke("nose", sh["nose"], extent=Y - (bottom - 0.1), keep=is_lower))
+    return [
+        _Stroke("brows", sh["brow_line"], extent=brow_extent, keep=brow_keep),
+        _Stroke("nose", xn, extent=line, keep=is_line),
+        _Stroke("nose", Y - (bottom - 0.01), extent=foot, keep=is_l),
+        _Stroke("nose", sh["nostrils"] + 0.005, fill=True, keep=is_dots),
+        _Stroke("nose", sh["nose"], extent=Y - (bottom - 0.1), keep=is_lower),
+    ]
 
-    # mouth: one curve (full or short) or the lower lip's curve
+
+def _mouth_strokes(fr: Frame, st: dict[str, torch.Tensor]) -> list[_Stroke]:
+    """The mouth as one curve (full or short) or the lower lip's curve."""
+    sh = fr.shapes
     kind = st["mouth_kind"]
     xm, mw = sh["mouth_x"], fr.mw
     reach = torch.where(kind < 0.45, 1.0, 0.75) * mw
-    strokes.append(
-        _Stroke("mouth", sh["mouth_line"], extent=reach - xm.abs(), keep=(kind < 0.75).float())
-    )
-    strokes.append(
-        _Stroke("mouth", sh["mouth"], extent=sh["mouth_line"] - 0.01, keep=(kind >= 0.75).float())
-    )
+    return [
+        _Stroke("mouth", sh["mouth_line"], extent=reach - xm.abs(), keep=(kind < 0.75).float()),
+        _Stroke("mouth", sh["mouth"], extent=sh["mouth_line"] - 0.01, keep=(kind >= 0.75).float()),
+    ]
 
-    # ears, neck and shoulders now and then (never in sparse drawings)
+
+def _surround_strokes(fr: Frame, st: dict[str, torch.Tensor], sparse: bool, one) -> list[_Stroke]:
+    """Ears, neck and shoulders now and then (never in sparse drawings); what an attribute or
+    the portrait puts on the head is always drawn."""
+    sh = fr.shapes
     never = torch.zeros_like(one)
-    ear_out = X.abs() - (fr.w0 + 0.03)
-    strokes.append(
-        _Stroke(
-            "ears",
-            sh["ears"],
-            extent=ear_out,
-            keep=never if sparse else (st["ears_drawn"] < 0.4).float(),
-        )
-    )
+    ear_out = fr.X.abs() - (fr.w0 + 0.03)
+    ears_keep = never if sparse else (st["ears_drawn"] < 0.4).float()
     neck_keep = never if sparse else (st["neck_drawn"] < 0.35).float()
-    strokes.append(_Stroke("neck", sh["neck"], extent=(fr.ry + 0.9) - Y, keep=neck_keep))
     cloth_keep = never if sparse else (st["shoulders_drawn"] < 0.3).float()
-    strokes.append(_Stroke("cloth", sh["cloth"], keep=cloth_keep))
+    return [
+        _Stroke("ears", sh["ears"], extent=ear_out, keep=ears_keep),
+        _Stroke("neck", sh["neck"], extent=(fr.ry + 0.9) - fr.Y, keep=neck_keep),
+        _Stroke("cloth", sh["cloth"], keep=cloth_keep),
+        _Stroke("eyeglasses", sh["eyeglasses"]),
+        _Stroke("hat", sh["hat"]),
+    ]
 
-    # what an attribute or the portrait puts on the head is always drawn
-    strokes.append(_Stroke("eyeglasses", sh["eyeglasses"]))
-    strokes.append(_Stroke("hat", sh["hat"]))
-    return strokes
+
+def _naive_strokes(
+    fr: Frame, st: dict[str, torch.Tensor], sparse: bool, marker: bool
+) -> list[_Stroke]:
+    """What a non-artist draws of the portrait, from its shapes."""
+    one = torch.ones_like(fr.f["yaw"])
+    drop = st["drop_part"]
+
+    def frac(k: float) -> torch.Tensor:  # independent-ish bits of one draw
+        return torch.remainder(drop * k, 1.0)
+
+    return [
+        *_face_strokes(fr, st, sparse, frac),
+        *_hair_strokes(fr, st, sparse, one),
+        *_eye_strokes(fr, st, sparse, marker, frac, one),
+        *_brow_and_nose_strokes(fr, st, sparse, frac, one),
+        *_mouth_strokes(fr, st),
+        *_surround_strokes(fr, st, sparse, one),
+    ]
 
 
 def _field_noise(draws_style: dict[str, torch.Tensor], size: int) -> torch.Tensor:
