@@ -229,8 +229,9 @@ class Handlers:
 
     def from_canvas(self, canvas, session, show_mask=False, show_sketch=False, style=None):
         """Draw tab: the canvas drawing (the drawing pad's PNG data URL) -> portrait."""
+        longest = work_side(self.pipe.resolution)
         _, rendered = self._generate(
-            lambda: read_canvas(canvas), "canvas", session, show_mask, show_sketch, style
+            lambda: read_canvas(canvas, longest), "canvas", session, show_mask, show_sketch, style
         )
         return rendered
 
@@ -242,7 +243,7 @@ class Handlers:
             return _no_change()
         try:
             _, rendered = self._generate(
-                lambda: read_canvas(canvas),
+                lambda: read_canvas(canvas, work_side(self.pipe.resolution)),
                 "live canvas",
                 session,
                 show_mask,

@@ -23,8 +23,7 @@ from s2fgan.data.image_io import (
     MAX_SIDE,
     check_image_size,
     open_image,
-    shrink,
-    to_rgb,
+    rgb_within,
     unreadable,
 )
 
@@ -56,9 +55,10 @@ def _decoded(data_url: str) -> bytes:
         raise ValueError(unreadable("canvas")) from None
 
 
-def read_canvas(value) -> Image.Image:
-    """The drawing of the canvas as RGB: the drawing pad's PNG data URL (as the browser and
-    API clients send it), or a PIL image or array (as Python callers may).
+def read_canvas(value, longest: int | None = None) -> Image.Image:
+    """The drawing of the canvas as RGB (scaled down to `longest` px a side when given): the
+    drawing pad's PNG data URL (as the browser and API clients send it), or a PIL image or
+    array (as Python callers may).
 
     Raises:
         ValueError: EMPTY_CANVAS for no drawing; the size cap's or `unreadable`'s message.
@@ -77,7 +77,7 @@ def read_canvas(value) -> Image.Image:
             f"got {type(value).__name__}."
         )
     check_image_size(*image.size, "canvas", min_side=None)
-    return to_rgb(image)
+    return rgb_within(image, longest)
 
 
 def read_upload(
@@ -99,7 +99,7 @@ def read_upload(
         image = open_image(path, max_side=MAX_SIDE, what=what, longest=longest)
     except FileNotFoundError:
         raise ValueError(f"Cannot read the uploaded {what}: the file is gone.") from None
-    return shrink(to_rgb(image), longest)
+    return rgb_within(image, longest)
 
 
 def compose(

@@ -190,6 +190,19 @@ def shrink(image: Image.Image, longest: int | None) -> Image.Image:
     return image.resize(size, Image.Resampling.BILINEAR, reducing_gap=3.0)
 
 
+# Modes that Pillow scales directly (with premultiplied alpha for RGBA and LA, so that
+# compositing on white after scaling matches compositing before it).
+_SCALABLE_MODES = ("L", "LA", "RGB", "RGBA")
+
+
+def rgb_within(image: Image.Image, longest: int | None) -> Image.Image:
+    """`to_rgb(image)` at most `longest` px a side, scaled down before any RGB copy where the
+    mode allows: a 4096 px picture never takes a full-size RGB copy (48 MB) on its way."""
+    if image.mode in _SCALABLE_MODES and "transparency" not in image.info:
+        image = shrink(image, longest)
+    return shrink(to_rgb(image), longest)
+
+
 def load_image(
     source: ImageSource,
     what: str = "image",
@@ -230,7 +243,7 @@ def load_image(
     if image.width == 0 or image.height == 0:
         raise ValueError(f"image is empty ({image.width}x{image.height} pixels)")
     check_image_size(*image.size, what=what, min_side=min_side)
-    return shrink(to_rgb(image), longest)
+    return rgb_within(image, longest)
 
 
 def pil_to_tensor(image: Image.Image) -> torch.Tensor:
