@@ -367,22 +367,11 @@ def _wire_swap(h: Handlers, ui: SimpleNamespace) -> None:
     )
     _render(seed.submit, h.donor_from_seed, [seed, session], donor, api_name=False, **RENDER)
     # the seed box goes with each donor upload: a seed typed into it later wins at Swap
-    _render(
-        ui.donor_sketch.upload,
-        h.donor_from_sketch,
-        [ui.donor_sketch, session, seed],
-        donor,
-        api_name="donor_sketch",
-        **UPLOAD,
-    )
-    _render(
-        ui.donor_photo.upload,
-        h.donor_from_photo,
-        [ui.donor_photo, session, seed],
-        donor,
-        api_name="donor_photo",
-        **UPLOAD,
-    )
+    for upload, take, api_name in (
+        (ui.donor_sketch, h.donor_from_sketch, "donor_sketch"),
+        (ui.donor_photo, h.donor_from_photo, "donor_photo"),
+    ):
+        _render(upload.upload, take, [upload, session, seed], donor, api_name=api_name, **UPLOAD)
     # The Swap button also reads the seed box, so that a seed typed without Enter is the
     # donor; the /swap endpoint swaps with the donor chosen before.
     _render(
