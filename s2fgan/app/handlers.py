@@ -131,7 +131,7 @@ class Handlers:
     # ---- model calls (wrapped with spaces.GPU on ZeroGPU)
 
     def _encode_sketch_impl(self, sketch: Image.Image, style: int | None = None) -> FaceOutput:
-        return self.pipe(sketch, seed=style)
+        return self.pipe(sketch, None, style)  # no attribute edits, in colour style `style`
 
     def _encode_photo_impl(self, photo: Image.Image) -> FaceOutput:
         return self.pipe.from_photo(photo)
