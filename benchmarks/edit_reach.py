@@ -18,8 +18,10 @@ to the source value (the photo) and to the target value (the counterfactual):
   match the counterfactual (the edit L1), in the slots the attribute's direction may move
   (ATTRIBUTE_REGIONS), in every slot, and one offset shared by all faces in the allowed slots
   (the most a fixed direction can do through this generator), then per face again with the
-  L1 of the change's detail (what a 2 px blur removes) weighted 10x; reported as the L1 inside
-  the changed pixels and the share of faces the evaluator's classifier reads as edited.
+  L1 of the change's detail (what a 2 px blur removes) weighted 10x, and one offset for all
+  faces no longer than the slider's own move (a direction of the slider's length); reported as
+  the L1 inside the changed pixels and the share of faces the evaluator's classifier reads as
+  edited.
 
     OMP_NUM_THREADS=1 python benchmarks/edit_reach.py weights_card/s2fgan-synth-128
     python benchmarks/edit_reach.py weights_card/s2fgan-synth-128 --attribute Male \\
@@ -170,11 +172,12 @@ def edit_success(logits: torch.Tensor, j: int, sign: float) -> float:
 
 
 def reach(
-    pipe, name, photo, target, slots, shared, steps, lr, classify, detail=0.0
+    pipe, name, photo, target, slots, shared, steps, lr, classify, detail=0.0, max_norm=None
 ) -> tuple[dict, torch.Tensor]:
     """Optimise offsets of the photo codes in `slots` (one per face, or one for all) so
     that the render matches the counterfactual (the edit L1, plus `detail` times the L1 of
-    what a 2 px blur removes); the figures after it, and the renders."""
+    what a 2 px blur removes; with `max_norm`, each offset kept within that length); the
+    figures after it, and the renders."""
     j = ATTRIBUTE_INDEX[name]
     sign = -1.0 if name in ("No_Beard", "Male") else 1.0
     generator = pipe.generator.requires_grad_(False)
@@ -192,6 +195,10 @@ def reach(
         opt.zero_grad()
         loss.backward()
         opt.step()
+        if max_norm is not None:
+            with torch.no_grad():
+                norm = (offset * keep).flatten(1).norm(dim=1).clamp_min(1e-12)
+                offset.mul_((max_norm / norm).clamp(max=1.0).view(-1, 1, 1))
     with torch.no_grad():
         image = generator(ws + offset * keep).image
         figures = {
@@ -202,6 +209,14 @@ def reach(
             "offset norm per face": (offset * keep).flatten(1).norm(dim=1).mean().item(),
         }
     return figures, image
+
+
+@torch.no_grad()
+def slider_length(pipe, name, photo, goal: int) -> float:
+    """The mean length of the slider's move of the photos' codes to the trained strength."""
+    ws = pipe.encode_photo(photo)
+    edited = pipe.attribute_mapper.edit(ws, {name: goal * TRAINED_STRENGTH})
+    return (edited - ws).flatten(1).norm(dim=1).mean().item()
 
 
 def save_grid(path: str, columns: list[torch.Tensor]) -> None:
@@ -222,6 +237,7 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=0.03)
     parser.add_argument("--discriminator", help="a run's final discriminator folder")
     parser.add_argument("--skip-reach", action="store_true")
+    parser.add_argument("--tests", help="run only these reach tests (indices, e.g. 2,5)")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument(
         "--grid",
@@ -263,7 +279,17 @@ def main() -> None:
             "one offset for all faces, allowed slots": (allowed, True),
             "per face, every slot, detail L1 x10": (every, False, 10.0),
             "per face, allowed slots, detail L1 x10": (allowed, False, 10.0),
+            # as long as the slider's own move (its target strength minus the photos' mean)
+            "one offset for all faces, allowed slots, the slider's length": (
+                allowed,
+                True,
+                0.0,
+                slider_length(pipe, name, a.image[: args.n_reach], goal),
+            ),
         }
+        if args.tests:
+            keep = [int(i) for i in args.tests.split(",")]
+            tests = {k: v for i, (k, v) in enumerate(tests.items()) if i in keep}
         k = args.n_reach
         photo, target = a.image[:k], b.image[:k]
         out["reach"], columns = {}, [photo, target]
