@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import argparse
 import logging
+from pathlib import Path
 
 from s2fgan.app import build_demo, load_pipeline
 from s2fgan.app.images import MAX_FILE_BYTES
 from s2fgan.app.shutdown import stop_on_sigterm
 from s2fgan.pipelines.loading import resolve_model
 
+# The default repo's files in this checkout: the app loads them without the Hub.
+BUNDLED = Path(__file__).resolve().parent / "weights_card" / "s2fgan-synth-128"
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--model", help=f"pipeline folder or Hub repo id (default: {resolve_model()})"
+        "--model",
+        help="pipeline folder or Hub repo id "
+        f"(default: {resolve_model(bundled=BUNDLED)}; $S2FGAN_MODEL when set)",
     )
     parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 to serve the network")
     parser.add_argument("--port", type=int, default=7860)
@@ -29,7 +35,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
-    demo = build_demo(load_pipeline(args.model))
+    demo = build_demo(load_pipeline(resolve_model(args.model, bundled=BUNDLED)))
     stop_on_sigterm()  # its temporary files go, as with Ctrl+C
     demo.queue(default_concurrency_limit=args.concurrency, max_size=64).launch(
         server_name=args.host,

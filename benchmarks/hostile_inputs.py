@@ -72,7 +72,11 @@ def main() -> None:
     from s2fgan.app import build_demo, load_pipeline
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", help="pipeline folder or Hub repo id (default: bundled)")
+    parser.add_argument(
+        "--model",
+        default=str(Path(__file__).resolve().parents[1] / "weights_card" / "s2fgan-synth-128"),
+        help="pipeline folder or Hub repo id (default: bundled)",
+    )
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="s2fgan-hostile-"))

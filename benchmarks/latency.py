@@ -1,6 +1,6 @@
 """Median latency at batch 1 of each model operation, timed interleaved in one run.
 
-Operations: sketch -> face (encode + synthesize; and with a colour seed, from the StyleBank
+Operations: sketch -> face (encode + synthesize; and with a colour style, from the StyleBank
 or the mapping network), re-edit from a cached code (edit + synthesize), swap (swap + synthesize).
 
 `--model oracle` times the engine-backed stand-in through the FaceModel protocol. A saved
@@ -84,7 +84,7 @@ def time_pipeline(args: argparse.Namespace) -> None:
     donors = {name: pipe.random_face(seed=1) for name, pipe in pipes.items()}
     for pipe in pipes.values():
         pipe(sketches[0])  # warm-up
-    operations = ("sketch -> face", "sketch -> face, seed", "re-edit (cached code)", "swap")
+    operations = ("sketch -> face", "sketch -> face, style", "re-edit (cached code)", "swap")
     times = {name: {op: [] for op in operations} for name in pipes}
     for i in range(args.runs):
         for name, pipe in pipes.items():
@@ -93,8 +93,8 @@ def time_pipeline(args: argparse.Namespace) -> None:
             face = pipe(sketches[i])
             clock["sketch -> face"].append(time.perf_counter() - start)
             start = time.perf_counter()
-            pipe(sketches[i], seed=i)
-            clock["sketch -> face, seed"].append(time.perf_counter() - start)
+            pipe(sketches[i], style=i)
+            clock["sketch -> face, style"].append(time.perf_counter() - start)
 
             start = time.perf_counter()
             pipe.edit(face, {"Smiling": 3.0})

@@ -44,7 +44,11 @@ def main() -> None:
     from s2fgan.app import load_pipeline
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", help="pipeline folder or Hub repo id (default: bundled)")
+    parser.add_argument(
+        "--model",
+        default=str(driver.BUNDLED),
+        help="pipeline folder or Hub repo id (default: bundled)",
+    )
     parser.add_argument("--rounds", type=int, default=2, help="faces drawn, 7 strokes each")
     parser.add_argument("--examples", type=int, default=12, help="example clicks")
     args = parser.parse_args()

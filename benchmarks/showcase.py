@@ -1,6 +1,6 @@
 """README grid, one row per drawing: held-out engine sketches in several drawing styles, then
 simple drawings made apart from the engine (`simple_faces.py`, as a mouse draws them) -> the
-sketch as the encoder sees it -> portrait (own colours, then colour seeds) -> its region mask
+sketch as the encoder sees it -> portrait (own colours, then colour styles) -> its region mask
 -> slider edits -> a random face (the row's swap donor) -> region swaps from it.
 
 python benchmarks/showcase.py weights_card/s2fgan-synth-128 --scale 2
@@ -21,7 +21,7 @@ from s2fgan.pipelines import SketchToFacePipeline
 
 EDITS = (("Smiling", 4.0), ("Male", -4.0), ("Young", -4.0), ("Eyeglasses", 4.0), ("Bangs", 4.0))
 SWAPS = (("hair",), ("background",))
-STYLES = (3, 1, 2)  # colour seeds shown; the edits and swaps start from the first
+STYLES = (3, 1, 2)  # colour styles shown; the edits and swaps start from the first
 DRAWINGS = "drawn,outline,mouse,marker,heldout"  # heldout: a style no training run uses
 SIMPLE = "0,1,3"  # simple_faces.py seeds: a smile with hair, a flat mouth, an open mouth
 
@@ -48,7 +48,7 @@ def main() -> None:
     simple = [int(s) for s in args.simple.split(",") if s.strip()]
     sketches += [simple_face(seed).sketch for seed in simple]
     drawings += [f"simple {seed}" for seed in simple]
-    headers = ["sketch", "portrait"] + [f"seed={s}" for s in STYLES] + ["mask"]
+    headers = ["sketch", "portrait"] + [f"style={s}" for s in STYLES] + ["mask"]
     headers += [f"{n} {v:+g}" for n, v in EDITS]
     headers += ["random face"] + [f"swap {'+'.join(r)}" for r in SWAPS]
     cell = size * args.scale
@@ -60,9 +60,9 @@ def main() -> None:
     for i, (drawing, sketch) in enumerate(zip(drawings, sketches, strict=True)):
         face = pipe(sketch)
         cells = [face.sketches[0].convert("RGB"), face.images[0]]
-        seeded = [pipe(sketch, seed=seed) for seed in STYLES]
-        cells += [out.images[0] for out in seeded]
-        face = seeded[0]
+        styled = [pipe(sketch, style=style) for style in STYLES]
+        cells += [out.images[0] for out in styled]
+        face = styled[0]
         cells.append(face.masks[0].convert("RGB"))
         cells += [pipe.edit(face, {n: v}).images[0] for n, v in EDITS]
         donor = pipe.random_face(seed=7 + i)

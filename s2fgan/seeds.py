@@ -10,17 +10,18 @@ import numbers
 from collections.abc import Iterable
 
 
-def check_seeds(seeds: Iterable, codes: int | None = None) -> list[int]:
+def check_seeds(seeds: Iterable, codes: int | None = None, what: str = "seed") -> list[int]:
     """The seeds as Python ints. A bool, a float or a negative number is refused, not rounded.
 
     Args:
         seeds: integers >= 0 (NumPy integers too).
         codes: when given, the number of codes the seeds go with, one seed per code.
+        what: the word the messages use: "seed" (an identity) or "style" (colours).
     """
     seeds = list(seeds)
     if codes is not None and len(seeds) != codes:
-        raise ValueError(f"give one seed per code: {len(seeds)} seeds, {codes} codes")
+        raise ValueError(f"give one {what} per code: {len(seeds)} {what}s, {codes} codes")
     bad = [s for s in seeds if isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 0]
     if bad:
-        raise ValueError(f"seeds must be integers >= 0, got {bad[0]!r}")
+        raise ValueError(f"{what}s must be integers >= 0, got {bad[0]!r}")
     return [int(s) for s in seeds]

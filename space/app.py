@@ -1,17 +1,20 @@
 """The s2fgan Hugging Face Space: the same app as the repository's app.py.
 
-The model is the Hub repo in $S2FGAN_MODEL (default s2fgan/s2fgan-synth-128); on ZeroGPU
+The model is $S2FGAN_MODEL, else the default repo's folder when this file runs from a source
+checkout (space/ beside weights_card/), else the Hub repo s2fgan/s2fgan-synth-128; on ZeroGPU
 hardware the handlers run under `spaces.GPU` (see s2fgan.app.loading.gpu).
 """
 
-import os
+from pathlib import Path
 
 from s2fgan.app import build_demo, load_pipeline
 from s2fgan.app.images import MAX_FILE_BYTES
 from s2fgan.app.shutdown import stop_on_sigterm
-from s2fgan.pipelines.loading import HUB_MODEL
+from s2fgan.pipelines.loading import resolve_model
 
-demo = build_demo(load_pipeline(os.environ.get("S2FGAN_MODEL", HUB_MODEL)))
+BUNDLED = Path(__file__).resolve().parent.parent / "weights_card" / "s2fgan-synth-128"
+
+demo = build_demo(load_pipeline(resolve_model(bundled=BUNDLED)))
 demo.queue(default_concurrency_limit=2, max_size=64)
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,7 +54,7 @@ class Session:
     base: FaceOutput | None = None  # the encoded code, after swaps, before slider edits
     face: FaceOutput | None = None  # what is shown: base with the sliders applied
     sketch: Image.Image | None = None  # the sketch the face came from (for the overlay)
-    style: int | None = None  # the colour seed of the face (None: the sketch's own colours)
+    style: int | None = None  # the colour style of the face (None: the sketch's own colours)
     source: str = ""  # "canvas", "live canvas", "example NAME", "sketch upload", "photo upload"
     donor: FaceOutput | None = None  # the donor chosen for the next swap
     donor_source: str = ""
@@ -80,9 +81,9 @@ def _require_portrait(session: Session | None) -> None:
         raise user_error("Make a portrait first: draw a face and press Generate.")
 
 
-def _style_seed(value) -> int | None:
-    """A colour seed from its box: None when blank (the sketch's own colours)."""
-    return parse_seed(value, "colour seed", blank=True)
+def _style_box(value) -> int | None:
+    """A colour style from its box: None when blank (the sketch's own colours)."""
+    return parse_seed(value, "colour style", blank=True)
 
 
 def _no_change() -> tuple:
@@ -91,16 +92,21 @@ def _no_change() -> tuple:
     return (gr.skip(),) * (3 + len(ATTRIBUTES))
 
 
-def _user_error(error: Exception) -> gr.Error:
-    return user_error(str(error))
+@contextmanager
+def _said_to_the_user():
+    """The one path from a refused input to the page: a ValueError raised inside (the
+    library's and the readers' messages are written for the user) becomes the gr.Error toast
+    with its message, without the traceback; any other error stays a bug."""
+    try:
+        yield
+    except ValueError as error:
+        raise user_error(str(error)) from None
 
 
 def _swap_choice(regions, parts) -> tuple[list[str], tuple[str, ...]]:
     """The regions (a list, or one name) and the parts choice of a swap, checked."""
-    try:
+    with _said_to_the_user():
         regions = parse_regions(regions)
-    except ValueError as error:
-        raise _user_error(error) from None
     if parts not in PART_CHOICES:
         choices = ", ".join(map(repr, PART_CHOICES))
         raise user_error(f"Unknown part {parts!r}: take one of {choices}.")
@@ -131,7 +137,7 @@ class Handlers:
     # ---- model calls (wrapped with spaces.GPU on ZeroGPU)
 
     def _encode_sketch_impl(self, sketch: Image.Image, style: int | None = None) -> FaceOutput:
-        return self.pipe(sketch, None, style)  # no attribute edits, in colour style `style`
+        return self.pipe(sketch, style=style)
 
     def _encode_photo_impl(self, photo: Image.Image) -> FaceOutput:
         return self.pipe.from_photo(photo)
@@ -208,18 +214,16 @@ class Handlers:
         return session
 
     def _generate(self, make_sketch, source, session, show_mask, show_sketch, style, keep=False):
-        """make_sketch() -> sketch -> portrait (in colour seed `style`, blank: the sketch's own
+        """make_sketch() -> sketch -> portrait (in colour style `style`, blank: the sketch's own
         colours); a new face for the session. Returns the sketch and the rendered outputs."""
-        try:
-            style = _style_seed(style)
+        with _said_to_the_user():
+            style = _style_box(style)
             sketch = make_sketch()
             face = self._encode_sketch(sketch, style)
             # the overlay and the small view show the sketch as the encoder received it
             # (normalised and framed), which is what the portrait's layout follows
             received = face.sketches[0] if face.sketches else sketch
             session = self._start(face, received, source, session, keep)
-        except ValueError as error:
-            raise _user_error(error) from None
         session.style = style
         return sketch, self._rendered(session, show_mask, show_sketch)
 
@@ -307,36 +311,34 @@ class Handlers:
     # ---- colours
 
     def restyle(self, style, session, show_mask=False, show_sketch=False):
-        """The face in the colours of seed `style` (every region repainted, layout and slider
+        """The face in the colours of style `style` (every region repainted, layout and slider
         edits kept; no re-encoding)."""
         _require_portrait(session)
         self._repaint(session, style)
         return self._rendered(session, show_mask, show_sketch)
 
     def new_colours(self, session, show_mask=False, show_sketch=False, tries: int = 8):
-        """The "New colours" button: draw a colour seed and repaint the face with it, in one
-        event (the seed for its box, then what `restyle` returns). A seed whose repaint looks
-        exactly like the face shown is drawn again (up to `tries` seeds): seeds share a
-        StyleBank's styles, and a face whose visible regions already wear that style's
-        colours (e.g. all taken from a random donor, which is a bank portrait) would not
-        change."""
+        """The "New colours" button: draw a colour style and repaint the face with it, in one
+        event (the style for its box, then what `restyle` returns). A style whose repaint looks
+        exactly like the face shown is drawn again (up to `tries` styles): styles share a
+        StyleBank's portraits (style s is portrait s % size), and a face whose visible regions
+        already wear that style's colours (e.g. all taken from a random donor, which is a bank
+        portrait) would not change."""
         _require_portrait(session)
         before = np.asarray(session.face.images[0])
         for _ in range(tries):
-            seed = self.roll()
-            self._repaint(session, seed)
+            style = self.roll()
+            self._repaint(session, style)
             if not np.array_equal(np.asarray(session.face.images[0]), before):
                 break
-        return (seed, *self._rendered(session, show_mask, show_sketch))
+        return (style, *self._rendered(session, show_mask, show_sketch))
 
     def _repaint(self, session: Session, style) -> None:
-        """Set the session's face to its code in the colours of seed `style`."""
-        try:
-            style = parse_seed(style, "colour seed")
+        """Set the session's face to its code in the colours of style `style`."""
+        with _said_to_the_user():
+            style = parse_seed(style, "colour style")
             session.base = self._restyle(session.base, style)
             session.face = self._edit(session.base, session.edits)
-        except ValueError as error:
-            raise _user_error(error) from None
         session.style = style
 
     # ---- attribute sliders
@@ -350,10 +352,8 @@ class Handlers:
                 f"Give all {len(ATTRIBUTES)} slider strengths ({', '.join(ATTRIBUTES)}); "
                 f"got {len(values)}."
             )
-        try:
+        with _said_to_the_user():
             strengths = [parse_strength(v, n) for n, v in zip(ATTRIBUTES, values, strict=True)]
-        except ValueError as error:
-            raise _user_error(error) from None
         self._apply(session, strengths)
         return self.view(session, show_mask, show_sketch), session, self.download(session)
 
@@ -369,13 +369,11 @@ class Handlers:
             return (gr.skip(),) * 4
         own = [_shown(session.base.attributes[0][n]) for n in ATTRIBUTES]
         current = [session.edits.get(n, o) for n, o in zip(ATTRIBUTES, own, strict=True)]
-        try:
+        with _said_to_the_user():
             strengths = [
                 c if v is None else parse_strength(v, n)
                 for n, v, c in zip(ATTRIBUTES, values, current, strict=True)
             ]
-        except ValueError as error:
-            raise _user_error(error) from None
         if values[i] is None:
             strengths[i] = own[i]
         box = gr.skip() if strengths[i] == values[i] else strengths[i]
@@ -394,10 +392,8 @@ class Handlers:
             for name, v in zip(ATTRIBUTES, strengths, strict=True)
             if abs(v - _shown(own[name])) > 1e-6
         }
-        try:
+        with _said_to_the_user():
             session.face = self._edit(session.base, session.edits)
-        except ValueError as error:
-            raise _user_error(error) from None
 
     def reset(self, session, show_mask=False, show_sketch=False):
         """Sliders back to the face's own strengths."""
@@ -408,32 +404,26 @@ class Handlers:
     # ---- region swap
 
     def roll(self) -> int:
-        """The dice: a new random seed (donors, colours)."""
+        """The dice: a new random number, for a donor's seed or a colour style."""
         return random.randint(0, MAX_SEED)
 
     def donor_from_seed(self, seed, session):
-        try:
+        with _said_to_the_user():
             seed = parse_seed(seed, "donor seed")
             donor = self._random(seed)
-        except ValueError as error:
-            raise _user_error(error) from None
         return self._set_donor(donor, f"random seed {seed}", session, seed)
 
     def donor_from_sketch(self, path, session, box=None):
         """A donor sketch uploaded; `box` is what the donor seed box holds then."""
-        try:
+        with _said_to_the_user():
             sketch = read_upload(path, "donor sketch", work_side(self.pipe.resolution))
             donor = self._encode_sketch(sketch)
-        except ValueError as error:
-            raise _user_error(error) from None
         return self._set_donor(donor, "sketch upload", session, _box_seed(box))
 
     def donor_from_photo(self, path, session, box=None):
         """A donor photo uploaded; `box` is what the donor seed box holds then."""
-        try:
+        with _said_to_the_user():
             donor = self._encode_photo(read_upload(path, "donor photo", PHOTO_SIDE))
-        except ValueError as error:
-            raise _user_error(error) from None
         return self._set_donor(donor, "photo upload", session, _box_seed(box))
 
     def _set_donor(self, donor: FaceOutput, source: str, session: Session | None, box):
@@ -459,10 +449,8 @@ class Handlers:
             raise user_error('Choose a donor first: press "New random donor" or upload a donor.')
         regions, parts = _swap_choice(regions, parts)
         swap = Swap(session.donor, session.donor_source, regions, parts)
-        try:
+        with _said_to_the_user():
             session.base = self._swap(session.base, swap.donor, swap.regions, swap.parts)
             session.face = self._edit(session.base, session.edits)
-        except ValueError as error:
-            raise _user_error(error) from None
         session.swaps.append(swap)
         return self._rendered(session, show_mask, show_sketch)

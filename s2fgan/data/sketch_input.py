@@ -59,6 +59,24 @@ MOSTLY_INK = (
 )
 
 
+class EmptySketchError(ValueError):
+    """A sketch without strokes (NO_STROKES, or a message that says where it came from), so
+    that callers tell it from other refusals by its type, not its wording."""
+
+
+def empty_sketches(sketch: torch.Tensor) -> torch.Tensor:
+    """The one rule for "the sketch is empty": less than MIN_INK_SHARE of its pixels are ink
+    (darker than INK_LEVEL).
+
+    Args:
+        sketch: [..., H, W] in [0, 1], white paper = 1 (one [H, W] sketch or a batch).
+
+    Returns:
+        [...] bool, True where a sketch is empty.
+    """
+    return (sketch < INK_LEVEL).float().mean((-2, -1)) < MIN_INK_SHARE
+
+
 def work_side(size: int) -> int:
     """The longest side, in pixels, at which a page is prepared for a size x size sketch."""
     return max(WORK_SIDE, 4 * size)
@@ -133,7 +151,8 @@ def normalize_sketch(grey: torch.Tensor) -> torch.Tensor:
     """[H, W] grey sketch in [0, 1] -> [H, W] black strokes on white paper.
 
     Raises:
-        ValueError: NO_STROKES for a blank page, MOSTLY_INK for a dark or filled one.
+        EmptySketchError: NO_STROKES for a blank page (a ValueError).
+        ValueError: MOSTLY_INK for a dark or filled one.
     """
     lo, mid, hi = torch.quantile(
         grey.flatten()[:: max(1, grey.numel() // 65536)], torch.tensor([0.0005, 0.5, 0.9995])
@@ -141,22 +160,24 @@ def normalize_sketch(grey: torch.Tensor) -> torch.Tensor:
     if hi - lo < 0.12:  # one tone (bar a few specks): blank paper or a black canvas
         if mid < 0.35:
             raise ValueError(MOSTLY_INK.format(share=1.0))
-        raise ValueError(NO_STROKES)
+        raise EmptySketchError(NO_STROKES)
     if mid < 0.5:  # the page is dark: a drawing in white on black
         logger.info("sketch looks inverted (dark page, median %.2f): drawing it dark on white", mid)
         grey = 1 - grey
     flat = (grey / _paper(grey)).clamp(0, 1)
     darkish = flat[flat < PAPER_LEVEL]
+    # The ink after stretching lies within these marks: with too few of them the page is empty
+    # by `empty_sketches`' rule already (and has no black level to take).
     if darkish.numel() < MIN_INK_SHARE * flat.numel():
-        raise ValueError(NO_STROKES)
+        raise EmptySketchError(NO_STROKES)
     # The darkest tenth of the stroke pixels becomes black; pencil grey turns to ink.
     black = torch.quantile(darkish[:: max(1, darkish.numel() // 65536)], 0.1)
     if black > STROKE_LEVEL:
-        raise ValueError(NO_STROKES)
+        raise EmptySketchError(NO_STROKES)
     out = ((flat - black) / (PAPER_LEVEL - black).clamp_min(0.1)).clamp(0, 1)
+    if empty_sketches(out):
+        raise EmptySketchError(NO_STROKES)
     share = (out < INK_LEVEL).float().mean().item()
-    if share < MIN_INK_SHARE:
-        raise ValueError(NO_STROKES)
     if share > MAX_INK_SHARE or _filled_share(out) > MAX_FILLED_SHARE:
         raise ValueError(MOSTLY_INK.format(share=share))
     return out
@@ -259,8 +280,9 @@ def prepare_sketch(
         [1, 1, size, size] float32 in [0, 1], white paper = 1.
 
     Raises:
-        ValueError: NO_STROKES ("sketch is empty (no strokes): ...") for a blank page, MOSTLY_INK
-            ("sketch is mostly ink (N% of the page is dark): ...") for a black or filled page;
+        EmptySketchError: NO_STROKES ("sketch is empty (no strokes): ...") for a blank page.
+        ValueError: MOSTLY_INK ("sketch is mostly ink (N% of the page is dark): ...") for a
+            black or filled page;
             a picture under MIN_SIDE or over MAX_SIDE pixels a side (ImageSizeError); an
             unreadable file (`image_io.unreadable`); a bad size or tensor.
         TypeError: an input of another kind.
@@ -270,9 +292,9 @@ def prepare_sketch(
     grey = _grey(image, work_side(size))
     sketch = normalize_sketch(grey) if normalize else grey
     if not normalize:
+        if empty_sketches(sketch):
+            raise EmptySketchError(NO_STROKES)
         share = (sketch < INK_LEVEL).float().mean().item()
-        if share < MIN_INK_SHARE:
-            raise ValueError(NO_STROKES)
         if share > MAX_INK_SHARE:
             raise ValueError(MOSTLY_INK.format(share=share))
     out = place(sketch, size, ink_placement(sketch, size)) if frame else _fit(sketch, size)

@@ -34,16 +34,16 @@ class PipelineModel:
 
     @property
     def styles(self) -> bool:
-        """A pipeline draws a sketch's colours by seed (from its StyleBank, or from the mapping
+        """A pipeline draws a sketch's colours by style (from its StyleBank, or from the mapping
         network's faces when it has none)."""
         return True
 
-    def style(self, code: torch.Tensor, seeds: Sequence[int]) -> torch.Tensor:
-        """The codes with the colours of style seeds[b] for code b."""
-        return self.pipe.style_ws(code, seeds)
+    def style(self, code: torch.Tensor, styles: Sequence[int]) -> torch.Tensor:
+        """The codes with the colours of style styles[b] for code b."""
+        return self.pipe.style_ws(code, styles)
 
     def random(self, seeds: Sequence[int]) -> torch.Tensor:
-        """Codes of the mapping network's random faces, as `random_face` and colour seeds
+        """Codes of the mapping network's random faces, as `random_face` and colour styles
         draw them when the pipeline has no StyleBank."""
         return self.pipe.random_ws(seeds)
 

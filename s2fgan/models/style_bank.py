@@ -71,12 +71,12 @@ class StyleBank(ModelMixin, ConfigMixin):
         """The style index of each seed (seeds must be integers >= 0)."""
         return torch.tensor([s % self.config.size for s in check_seeds(seeds)], dtype=torch.long)
 
-    def apply(self, ws: torch.Tensor, seeds: Sequence[int]) -> torch.Tensor:
-        """Codes ws [B, num_ws, w_dim] with the texture slots of `regions` taken from the
-        style of seeds[b] (one seed per code); shape slots and w_base are kept."""
+    def apply(self, ws: torch.Tensor, styles: Sequence[int]) -> torch.Tensor:
+        """Codes ws [B, num_ws, w_dim] with the texture slots of `regions` taken from style
+        styles[b] (one style per code); shape slots and w_base are kept."""
         if ws.dim() != 3 or ws.shape[1:] != (self.layout.num_ws, self.config.w_dim):
             raise ValueError(
                 f"ws must be [B, {self.layout.num_ws}, {self.config.w_dim}], got {list(ws.shape)}"
             )
-        seeds = check_seeds(seeds, codes=ws.shape[0])
-        return self.layout.copy_slots(ws, self.faces(seeds), self.config.regions, ("texture",))
+        styles = check_seeds(styles, codes=ws.shape[0], what="style")
+        return self.layout.copy_slots(ws, self.faces(styles), self.config.regions, ("texture",))

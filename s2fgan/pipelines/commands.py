@@ -6,7 +6,12 @@ import argparse
 from pathlib import Path
 
 from s2fgan.errors import UserError
-from s2fgan.pipelines.loading import DEFAULT_MODEL
+from s2fgan.pipelines.loading import DEFAULT_MODEL, resolve_model
+
+# The command run from a source checkout uses the default repo's files there (no Hub, no
+# cache); an installed wheel has no such folder and loads DEFAULT_MODEL. The command line
+# passes it: the library's loaders take only what they are given.
+CHECKOUT_MODEL = Path(__file__).resolve().parents[2] / "weights_card" / "s2fgan-synth-128"
 
 
 def _parse_attributes(pairs: list[str]) -> dict[str, float]:
@@ -37,7 +42,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--style",
         type=int,
-        help="colour seed: repaint the face in style N of the pipeline's StyleBank",
+        help="colour style: repaint the face in style N of the pipeline's StyleBank",
     )
 
 
@@ -46,7 +51,7 @@ def _source(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--sketch", type=Path, help="sketch image (dark strokes on white)")
     group.add_argument("--photo", type=Path, help="photo to encode")
     group.add_argument("--code", type=Path, help="a code saved with --code-out")
-    group.add_argument("--seed", type=int, help="a random face")
+    group.add_argument("--seed", type=int, help="a random face (its identity seed)")
 
 
 def generate_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,7 +74,7 @@ def _load(name: str | None):
 
     # A folder or a Hub repo id; UserError when it cannot. On the CPU in float32, so that a
     # command writes the same file on every machine.
-    return load_pipeline(name, device="cpu")
+    return load_pipeline(resolve_model(name, bundled=CHECKOUT_MODEL), device="cpu")
 
 
 def _face(pipe, sketch=None, photo=None, code=None, seed=None):
@@ -132,7 +137,7 @@ def run_generate(args: argparse.Namespace) -> int:
         except ValueError as error:
             raise UserError(str(error)) from None
     source = next(str(v) for v in (args.sketch, args.photo, args.code, args.seed) if v is not None)
-    return _write(args, face, source=source, style=args.style)
+    return _write(args, face, source=source)
 
 
 def run_edit(args: argparse.Namespace) -> int:
@@ -157,4 +162,4 @@ def run_swap(args: argparse.Namespace) -> int:
             face = pipe.edit(face, attributes)
     except ValueError as error:
         raise UserError(str(error)) from None
-    return _write(args, face, regions=regions, parts=parts, style=args.style)
+    return _write(args, face, regions=regions, parts=parts)

@@ -1,13 +1,11 @@
 """Load a SketchToFacePipeline from a folder or a Hub repo id, with one-line errors.
 
 `SketchToFacePipeline.from_pretrained` (diffusers) already takes both; this picks the model
-(the argument, else $S2FGAN_MODEL, else the Hub repo DEFAULT_MODEL), puts it on a device, and
-says plainly what went wrong when it cannot load: no such folder, a folder that is not a
-pipeline, a malformed repo id, a repo that does not exist, or one that is not in the cache
-while offline or unreachable (with the command that fetches it). `SketchToFacePipeline.
-from_pretrained` goes through `load_checked` too, so the Python API gives the same one line.
-A source checkout holds the default repo's files in weights_card/, and loads them from there
-without the Hub. Torch and diffusers are imported inside, so that the command line's `--help`
+(the argument, else $S2FGAN_MODEL, else a folder the caller bundles, else the Hub repo
+DEFAULT_MODEL), puts it on a device, and says in one line what went wrong when it cannot load
+(`s2fgan.pipelines.checked_loading`, which `from_pretrained` goes through too). It loads only
+what it is given: a source checkout's weights_card/ folder is the app's and the command
+line's to pass. Torch and diffusers are imported inside, so that the command line's `--help`
 answers at once.
 """
 
@@ -15,126 +13,39 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from s2fgan.errors import UserError
+from s2fgan.pipelines.checked_loading import MODEL_INDEX, LoadError, check_folder
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "HUB_MODEL",
+    "MODEL_INDEX",
+    "LoadError",
+    "check_folder",
+    "load_pipeline",
+    "resolve_model",
+]
 
 logger = logging.getLogger(__name__)
 
-MODEL_INDEX = "model_index.json"
 HUB_MODEL = "s2fgan/s2fgan-synth-128"
 DEFAULT_MODEL = HUB_MODEL  # what a `pip install` user gets: the Hub repo, through the HF cache
-# A source checkout (and the Space's repo) holds that repo's files beside the package.
-BUNDLED_MODEL = Path(__file__).resolve().parents[2] / "weights_card" / "s2fgan-synth-128"
 
 
-class LoadError(UserError, OSError):
-    """A pipeline that cannot be loaded, said in one line; an OSError, as diffusers' own
-    loading errors are, so that code catching those still catches it."""
-
-
-def resolve_model(model: str | os.PathLike | None = None) -> str:
-    """The model to load: the argument, else $S2FGAN_MODEL, else `DEFAULT_MODEL`."""
-    return os.fspath(model) if model else os.environ.get("S2FGAN_MODEL") or DEFAULT_MODEL
-
-
-def local_copy(name: str) -> str:
-    """`name`, or the source checkout's folder for the default repo when it is there."""
-    return str(BUNDLED_MODEL) if name == HUB_MODEL and BUNDLED_MODEL.is_dir() else name
-
-
-def check_folder(folder: str | os.PathLike) -> Path:
-    """FOLDER, checked to be a saved pipeline folder; UserError says what is wrong."""
-    folder = Path(folder)
-    if not folder.exists():
-        raise LoadError(f"no folder {folder}")
-    if not folder.is_dir():
-        raise LoadError(f"{folder} is a file, not a weights folder")
-    if not (folder / MODEL_INDEX).is_file():
-        raise LoadError(f"{folder} has no {MODEL_INDEX}: not a saved pipeline folder")
-    return folder
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
-
-
-def _causes(error: BaseException):
-    seen = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        yield error
-        error = error.__cause__ or error.__context__
-
-
-def _looks_like_path(text: str) -> bool:
-    return text.startswith((".", "/", "~")) or "\\" in text or text.endswith("/")
-
-
-def explain_hub_error(repo_id: str, error: BaseException) -> str:
-    """One line saying why the pipeline `repo_id` (not a local folder) could not be loaded."""
-    from huggingface_hub import constants, is_offline_mode
-    from huggingface_hub.errors import (
-        GatedRepoError,
-        LocalEntryNotFoundError,
-        OfflineModeIsEnabled,
-        RepositoryNotFoundError,
-    )
-
-    causes = list(_causes(error))
-    here = f"no folder {repo_id} here"
-    fetch = f"get it with `hf download {repo_id}` while online, or pass a pipeline folder"
-    if any(isinstance(e, GatedRepoError) for e in causes):
-        return f"{here}, and the Hub repo {repo_id} is gated: accept its terms and log in"
-    if any(isinstance(e, RepositoryNotFoundError) for e in causes):
-        return f"{here}, and no Hub repo {repo_id} (or it is private: log in with `hf auth login`)"
-    not_cached = f"{here}, and the Hub repo {repo_id} is not in the Hugging Face cache"
-    if is_offline_mode() or any(isinstance(e, OfflineModeIsEnabled) for e in causes):
-        return (
-            f"{not_cached} ({constants.HF_HUB_CACHE}); offline mode (HF_HUB_OFFLINE) downloads "
-            f"nothing: {fetch}"
-        )
-    # diffusers reports an unreachable Hub as an OSError saying the files are "not fully
-    # cached locally"; huggingface_hub as LocalEntryNotFoundError.
-    unreachable = any(isinstance(e, LocalEntryNotFoundError) for e in causes) or any(
-        "cached" in str(e) or "connect" in str(e).lower() for e in causes
-    )
-    if unreachable:
-        return f"{not_cached} ({constants.HF_HUB_CACHE}) and the Hub cannot be reached: {fetch}"
-    return f"cannot load the pipeline {repo_id}: {_first_line(error)}"
-
-
-def load_checked(name: str | os.PathLike, load: Callable[..., Any], **kwargs: Any):
-    """`load(name, **kwargs)` (diffusers' from_pretrained) for a folder or a Hub repo id, with
-    a one-line LoadError when it cannot load. Without accelerate installed, it loads the plain
-    way (`low_cpu_mem_usage=False`) instead of warning on every load that it cannot do better.
-    """
-    from diffusers.utils import is_accelerate_available
-    from huggingface_hub.errors import HfHubHTTPError, HFValidationError
-    from huggingface_hub.utils import validate_repo_id
-
-    kwargs.setdefault("low_cpu_mem_usage", is_accelerate_available())
-    text = os.fspath(name)
-    path = Path(text).expanduser()
-    if not path.exists() and _looks_like_path(text):
-        raise LoadError(f"no folder {text}")
-    if path.exists():
-        folder = check_folder(path)
-        try:
-            return load(folder, **kwargs)
-        except (OSError, ValueError) as error:
-            raise LoadError(f"cannot load the pipeline in {folder}: {_first_line(error)}") from None
-    try:
-        validate_repo_id(text)
-    except HFValidationError:
-        raise LoadError(f"no folder {text!r}, and it is not a Hub repo id (OWNER/NAME)") from None
-    try:
-        return load(text, **kwargs)
-    except (OSError, ValueError, HfHubHTTPError) as error:
-        raise LoadError(explain_hub_error(text, error)) from None
+def resolve_model(
+    model: str | os.PathLike | None = None, bundled: str | os.PathLike | None = None
+) -> str:
+    """The model to load: the argument, else $S2FGAN_MODEL, else `bundled` (a folder the
+    caller ships, e.g. a source checkout's weights_card/ copy) when it exists, else
+    `DEFAULT_MODEL`."""
+    if model:
+        return os.fspath(model)
+    if os.environ.get("S2FGAN_MODEL"):
+        return os.environ["S2FGAN_MODEL"]
+    if bundled is not None and os.path.isdir(bundled):
+        return os.fspath(bundled)
+    return DEFAULT_MODEL
 
 
 def load_pipeline(model: str | os.PathLike | None = None, device: str | None = None, **kwargs: Any):
@@ -150,7 +61,7 @@ def load_pipeline(model: str | os.PathLike | None = None, device: str | None = N
     """
     import torch
 
-    name = local_copy(resolve_model(model))
+    name = resolve_model(model)
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     dtype = torch.float16 if device.startswith("cuda") else torch.float32
     from s2fgan.pipelines.sketch_to_face import SketchToFacePipeline

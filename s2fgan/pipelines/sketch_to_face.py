@@ -9,6 +9,7 @@ SemanticStyleGAN's region generator). Underneath the PIL methods lies a tensor-l
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -29,20 +30,18 @@ from s2fgan.data.image_io import (
     sketch_to_pil,
     sketch_to_tensor,
 )
-from s2fgan.data.sketch_input import prepare_sketch
+from s2fgan.data.sketch_input import EmptySketchError, empty_sketches, prepare_sketch
 from s2fgan.models.attribute_mapper import AttributeMapper
 from s2fgan.models.encoders import ImageEncoder, SketchEncoder
 from s2fgan.models.latent_layout import PARTS
 from s2fgan.models.mapping import MappingNetwork
 from s2fgan.models.region_generator import RegionGenerator
 from s2fgan.models.style_bank import StyleBank
+from s2fgan.pipelines.checked_loading import load_checked
 from s2fgan.pipelines.png import save_generated_png
 from s2fgan.seeds import check_seeds
 
 _PALETTE = [c for color in REGION_COLORS for c in color]
-# A sketch counts as empty when less than this share of its pixels is darker than 0.8
-# (light grey). Thin drawn sketches have 4% or more at 64-128 px; blank paper has 0.
-_MIN_INK = 0.002
 # Pixel spread (std on the [-1, 1] scale) below which a photo is one flat colour: 2 levels of 255.
 FLAT_PHOTO_STD = 2 / 127.5
 
@@ -66,6 +65,26 @@ def _checked(image: torch.Tensor, what: str) -> torch.Tensor:
     """[C, H, W] -> [1, C, H, W], refused when too small (as prepare_sketch and the app do)."""
     check_image_size(image.shape[-1], image.shape[-2], what)
     return image.unsqueeze(0)
+
+
+def _style_not_seed(call: str):
+    """Refuse the former colour keyword `seed=` of a colour method with a TypeError that names
+    `style=`: `seed` now means an identity only (`random_face`), and a silently ignored or
+    misread keyword would give the wrong colours."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def checked(self, *args, **kwargs):
+            if "seed" in kwargs:
+                raise TypeError(
+                    f"{call.format('seed=...')} is now {call.format('style=...')}: "
+                    "seed= picks an identity in random_face"
+                )
+            return method(self, *args, **kwargs)
+
+        return checked
+
+    return decorate
 
 
 def _checked_photo(photo: torch.Tensor) -> torch.Tensor:
@@ -97,7 +116,9 @@ class FaceOutput(BaseOutput):
         masks: region maps (mode "P": pixel = region id, palette = region colours).
         ws: [B, num_ws, w_dim] the code of each portrait (feed it back to edit / swap).
         attributes: per portrait, the strength of each of the 12 attributes in its code.
-        seed: the seed of a random face, else None.
+        style: the colour style the portraits wear (see `SketchToFacePipeline.__call__`),
+            else None (their own colours).
+        seed: the identity seed of a random face (`random_face`) they derive from, else None.
         sketches: the sketches as the sketch encoder received them (normalised and framed,
             grey "L"), for portraits made from sketches; else None.
     """
@@ -106,12 +127,14 @@ class FaceOutput(BaseOutput):
     masks: list[Image.Image]
     ws: torch.Tensor
     attributes: list[dict[str, float]]
+    style: int | None = None
     seed: int | None = None
     sketches: list[Image.Image] | None = None
 
     def save(self, path: str | Path, index: int = 0, size: int | None = None, **details) -> Path:
         """Write portrait `index` as a PNG whose text chunks say it is synthetic and made by
-        s2fgan (version, seed, attribute strengths and the given `details`, e.g. source).
+        s2fgan (version, colour style, identity seed, attribute strengths and the given
+        `details`, e.g. source).
 
         Args:
             path: the PNG file; missing folders are created.
@@ -124,7 +147,9 @@ class FaceOutput(BaseOutput):
             image = image.resize((size, size), Image.Resampling.LANCZOS)
         # + 0.0 turns a rounded -0.0 into 0.0, so that no file says "-0.0"
         strengths = {name: round(float(v), 2) + 0.0 for name, v in self.attributes[index].items()}
-        return save_generated_png(image, path, seed=self.seed, attributes=strengths, **details)
+        return save_generated_png(
+            image, path, style=self.style, seed=self.seed, attributes=strengths, **details
+        )
 
 
 class SketchToFacePipeline(DiffusionPipeline):
@@ -136,13 +161,13 @@ class SketchToFacePipeline(DiffusionPipeline):
         sketch_encoder: SketchEncoder, sketch -> ws.
         image_encoder: ImageEncoder, photo -> ws.
         attribute_mapper: AttributeMapper, reads and sets the 12 attribute strengths.
-        style_bank: optional StyleBank: with it, a seed gives a sketch's portrait (and a
+        style_bank: optional StyleBank: with it, a style gives a sketch's portrait (and a
             random face) the colours of one of its encoded training portraits; without it,
             those of the mapping network's random face of that seed.
 
     Example:
         >>> pipe = SketchToFacePipeline.from_pretrained("weights_card/s2fgan-synth-128")
-        >>> out = pipe(sketch=Image.open("sketch.png"), attributes={"Smiling": 2.0}, seed=7)
+        >>> out = pipe(sketch=Image.open("sketch.png"), attributes={"Smiling": 2.0}, style=7)
         >>> older = pipe.edit(out, {"Young": -3.0})
         >>> swapped = pipe.swap_regions(older, donor=pipe.random_face(seed=3), regions=["hair"])
     """
@@ -181,14 +206,12 @@ class SketchToFacePipeline(DiffusionPipeline):
     @classmethod
     def from_pretrained(cls, pretrained_model_name_or_path, **kwargs):
         """diffusers' loader (a saved folder or a Hub repo id), with a one-line
-        `s2fgan.pipelines.loading.LoadError` (an OSError) when it cannot load."""
-        from s2fgan.pipelines.loading import load_checked
-
+        `s2fgan.pipelines.checked_loading.LoadError` (an OSError) when it cannot load."""
         return load_checked(pretrained_model_name_or_path, super().from_pretrained, **kwargs)
 
     @property
     def has_style_bank(self) -> bool:
-        """Whether colour seeds and random faces come from a StyleBank (encoded training
+        """Whether colour styles and random faces come from a StyleBank (encoded training
         portraits) rather than from the mapping network."""
         return getattr(self, "style_bank", None) is not None
 
@@ -206,13 +229,13 @@ class SketchToFacePipeline(DiffusionPipeline):
     @torch.no_grad()
     def encode_sketch(self, sketch: torch.Tensor) -> torch.Tensor:
         """Sketches [B, 1, H, W] in [0, 1] (white paper = 1, any size) -> codes ws
-        [B, num_ws, w_dim]. A sketch with (almost) no dark pixel is refused."""
+        [B, num_ws, w_dim]. A sketch that is empty by `s2fgan.data.sketch_input.empty_sketches`
+        is refused (EmptySketchError)."""
         _check_batch(sketch, 1, "sketch")
         sketch = resize(sketch, self.resolution)
-        ink = (sketch < 0.8).float().mean((1, 2, 3))  # [B]
-        empty = torch.nonzero(ink < _MIN_INK).flatten().tolist()
+        empty = torch.nonzero(empty_sketches(sketch[:, 0])).flatten().tolist()
         if empty:
-            raise ValueError(
+            raise EmptySketchError(
                 f"sketch {empty[0]} is empty: draw the face with dark strokes on white paper"
             )
         return self.sketch_encoder(self.fit(sketch))
@@ -258,16 +281,16 @@ class SketchToFacePipeline(DiffusionPipeline):
         return self.generator.layout.copy_slots(ws, donor_ws, regions, parts)
 
     @torch.no_grad()
-    def style_ws(self, ws: torch.Tensor, seeds: Sequence[int]) -> torch.Tensor:
-        """Codes with the colours (texture slots) of style seeds[b] for code b; every region's
+    def style_ws(self, ws: torch.Tensor, styles: Sequence[int]) -> torch.Tensor:
+        """Codes with the colours (texture slots) of style styles[b] for code b; every region's
         layout stays. A style is a StyleBank portrait's colours when the pipeline has one,
-        else those of the mapping network's random face of that seed (`random_ws`)."""
-        seeds = list(seeds)
-        if self.has_style_bank:  # the bank checks the seeds and their count itself
-            return self.style_bank.apply(ws.to(self.device, self.dtype), seeds)
-        # swap_ws would spread a single donor over every code: one seed per code is required
-        seeds = check_seeds(seeds, codes=ws.shape[0])
-        return self.swap_ws(ws, self.random_ws(seeds), REGIONS, ("texture",))
+        else those of the mapping network's random face of that number (`random_ws`)."""
+        styles = list(styles)
+        if self.has_style_bank:  # the bank checks the styles and their count itself
+            return self.style_bank.apply(ws.to(self.device, self.dtype), styles)
+        # swap_ws would spread a single donor over every code: one style per code is required
+        styles = check_seeds(styles, codes=ws.shape[0], what="style")
+        return self.swap_ws(ws, self.random_ws(styles), REGIONS, ("texture",))
 
     @torch.no_grad()
     def random_ws(self, seeds: Sequence[int], truncation: float = 0.7) -> torch.Tensor:
@@ -287,12 +310,12 @@ class SketchToFacePipeline(DiffusionPipeline):
 
     # ---- PIL in, PIL out
 
-    def _styled(self, ws: torch.Tensor, seed: int | None) -> torch.Tensor:
-        """ws in style `seed + b` for code b; unchanged when seed is None."""
-        if seed is None:
+    def _styled(self, ws: torch.Tensor, style: int | None) -> torch.Tensor:
+        """ws in style `style + b` for code b; unchanged when style is None."""
+        if style is None:
             return ws
-        check_seeds([seed])
-        return self.style_ws(ws, [int(seed) + b for b in range(ws.shape[0])])
+        check_seeds([style], what="style")
+        return self.style_ws(ws, [int(style) + b for b in range(ws.shape[0])])
 
     def _sketches(
         self, sketch: ImageSource | Sequence[ImageSource], prepare: bool = True
@@ -312,9 +335,15 @@ class SketchToFacePipeline(DiffusionPipeline):
         size = self.resolution
         return torch.cat([resize(_checked_photo(image_to_tensor(p)), size) for p in photos])
 
+    @_style_not_seed("pipe.synthesize(ws, {})")
+    def synthesize(self, ws: torch.Tensor, style: int | None = None) -> FaceOutput:
+        """Render codes ws [B, num_ws, w_dim] into a FaceOutput labelled with `style` (the
+        colour style the codes wear; it does not repaint them: see `restyle`)."""
+        return self._face(ws, style)
+
     @torch.no_grad()
-    def synthesize(self, ws: torch.Tensor, seed: int | None = None) -> FaceOutput:
-        """Render codes ws [B, num_ws, w_dim] into a FaceOutput."""
+    def _face(self, ws: torch.Tensor, style: int | None, seed: int | None = None) -> FaceOutput:
+        """Render codes into a FaceOutput with its colour style and identity seed."""
         rendered = self.render(ws)
         masks = []
         for m in rendered.masks.to(torch.uint8).cpu().numpy():
@@ -327,15 +356,17 @@ class SketchToFacePipeline(DiffusionPipeline):
             masks=masks,
             ws=ws.detach(),
             attributes=[dict(zip(ATTRIBUTES, s.tolist(), strict=True)) for s in strengths],
+            style=style,
             seed=seed,
         )
 
     @torch.no_grad()
+    @_style_not_seed("pipe(sketch, {})")
     def __call__(
         self,
         sketch: ImageSource | Sequence[ImageSource],
         attributes: Mapping[str, float] | None = None,
-        seed: int | None = None,
+        style: int | None = None,
         prepare: bool = True,
     ) -> FaceOutput:
         """Portraits from sketches (PIL of any size and mode, paths or arrays).
@@ -350,7 +381,7 @@ class SketchToFacePipeline(DiffusionPipeline):
         Args:
             sketch: one sketch or a list (dark strokes on light paper, or light on dark).
             attributes: {name: strength in [-4, 4]} applied to every portrait.
-            seed: the colours: portrait b takes style `seed + b` of the StyleBank (hair,
+            style: the colours: portrait b takes style `style + b` of the StyleBank (hair,
                 skin, clothes, background...; the layout stays the sketch's). None: the
                 sketch encoder's own colours, the same for every sketch.
             prepare: False takes the sketch as it is (only resized), for sketches that are
@@ -361,32 +392,35 @@ class SketchToFacePipeline(DiffusionPipeline):
                 filled page).
         """
         sketches = self._sketches(sketch, prepare)
-        ws = self._styled(self.encode_sketch(sketches), seed)
-        out = self.synthesize(self.edit_ws(ws, attributes), seed=seed)
+        ws = self._styled(self.encode_sketch(sketches), style)
+        out = self._face(self.edit_ws(ws, attributes), style)
         out.sketches = [sketch_to_pil(s) for s in sketches]
         return out
 
     @torch.no_grad()
-    def restyle(self, result: FaceOutput, seed: int) -> FaceOutput:
-        """A result with the colours of style `seed` (no re-encoding; every region's layout
+    @_style_not_seed("pipe.restyle(result, {})")
+    def restyle(self, result: FaceOutput, style: int) -> FaceOutput:
+        """A result with the colours of style `style` (no re-encoding; every region's layout
         stays)."""
-        return self.synthesize(self._styled(result.ws, seed), seed=seed)
+        return self._face(self._styled(result.ws, style), style, result.seed)
 
     @torch.no_grad()
+    @_style_not_seed("pipe.from_photo(photo, {})")
     def from_photo(
         self,
         photo: ImageSource | Sequence[ImageSource],
         attributes: Mapping[str, float] | None = None,
-        seed: int | None = None,
+        style: int | None = None,
     ) -> FaceOutput:
-        """Portraits from photos, through the image encoder (GAN inversion)."""
-        ws = self.encode_photo(self._photos(photo))
-        return self.synthesize(self.edit_ws(ws, attributes), seed=seed)
+        """Portraits from photos, through the image encoder (GAN inversion); `style` repaints
+        them as in `__call__` (None: the photo's own colours)."""
+        ws = self._styled(self.encode_photo(self._photos(photo)), style)
+        return self._face(self.edit_ws(ws, attributes), style)
 
     @torch.no_grad()
     def edit(self, result: FaceOutput, attributes: Mapping[str, float]) -> FaceOutput:
         """Set attribute strengths on a result's cached code (no re-encoding)."""
-        return self.synthesize(self.edit_ws(result.ws, attributes), seed=result.seed)
+        return self._face(self.edit_ws(result.ws, attributes), result.style, result.seed)
 
     @torch.no_grad()
     def swap_regions(
@@ -405,14 +439,17 @@ class SketchToFacePipeline(DiffusionPipeline):
             parts: "shape", "texture" or both.
         """
         ws = self.swap_ws(result.ws, donor.ws, regions, parts)
-        return self.synthesize(ws, seed=result.seed)
+        return self._face(ws, result.style, result.seed)
 
     @torch.no_grad()
     def random_face(self, seed: int, truncation: float = 0.7) -> FaceOutput:
-        """A random face (e.g. a swap donor), fixed by its seed: face `seed` of the StyleBank
-        when the pipeline has one, else a face of the mapping network (`truncation` applies
-        to these only)."""
+        """A random face (e.g. a swap donor), fixed by its identity seed: face `seed` of the
+        StyleBank when the pipeline has one, else a face of the mapping network (`truncation`
+        applies to these only). Its colours are those of style `seed` (at the default
+        truncation)."""
         check_seeds([seed])
         if self.has_style_bank:
-            return self.synthesize(self.style_bank.faces([int(seed)]), seed=int(seed))
-        return self.synthesize(self.random_ws([int(seed)], truncation), seed=int(seed))
+            ws = self.style_bank.faces([int(seed)])
+        else:
+            ws = self.random_ws([int(seed)], truncation)
+        return self._face(ws, int(seed), int(seed))

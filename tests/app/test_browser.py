@@ -42,7 +42,7 @@ def page(app_pipeline):
 
 
 def test_draw_live_slide_and_swap_in_the_browser(page):
-    # blank colour seed (the sketch's own colours), sliders at 0 until there is a face
+    # blank colour style (the sketch's own colours), sliders at 0 until there is a face
     assert page.locator("#style input").input_value() == ""
     smiling = page.locator("#slider-Smiling input[type=number]").first
     assert smiling.input_value() == "0"

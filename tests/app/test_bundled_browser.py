@@ -23,7 +23,6 @@ import app_browser as driver  # noqa: E402
 from s2fgan.constants import REGION_INDEX  # noqa: E402
 from s2fgan.data.image_io import image_to_tensor  # noqa: E402
 from s2fgan.evaluation.commands import load_evaluators  # noqa: E402
-from s2fgan.pipelines.loading import BUNDLED_MODEL  # noqa: E402
 
 REQUIRED = os.environ.get("S2FGAN_REQUIRE_BROWSER") == "1"
 missing = []
@@ -52,7 +51,7 @@ def test_a_mouse_drawn_face_gets_eyes_and_a_mouth_with_the_bundled_weights():
     assert not missing, f"S2FGAN_REQUIRE_BROWSER=1 but {missing} missing"
     from s2fgan.app import load_pipeline
 
-    pipe = load_pipeline(str(BUNDLED_MODEL), device="cpu")
+    pipe = load_pipeline(str(driver.BUNDLED), device="cpu")
     demo = driver.launch_app(pipe)
     try:
         with sync_playwright() as p:

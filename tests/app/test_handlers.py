@@ -184,10 +184,10 @@ def test_model_choice_and_gpu_wrapper(monkeypatch):
     assert gpu(f)() == 1
 
 
-def test_colour_seed_recolours_the_portrait_and_keeps_slider_edits(tiny_styled_pipeline):
+def test_colour_style_recolours_the_portrait_and_keeps_slider_edits(tiny_styled_pipeline):
     h = Handlers(tiny_styled_pipeline)
     _, session, *_ = h.from_canvas(pad(), None, style=2)
-    assert session.style == 2 and session.face.seed == 2
+    assert session.style == 2 and session.face.style == 2 and session.face.seed is None
     values = [
         3.0 if name == "Smiling" else v
         for name, v in zip(ATTRIBUTES, h.sliders(session), strict=True)
@@ -199,23 +199,23 @@ def test_colour_seed_recolours_the_portrait_and_keeps_slider_edits(tiny_styled_p
     assert session.face.attributes[0]["Smiling"] == pytest.approx(3.0, abs=1e-3)
     assert sliders[ATTRIBUTES.index("Smiling")] == pytest.approx(3.0)
     with Image.open(download) as png:
-        assert json.loads(png.text["s2fgan"])["seed"] == 7
+        assert json.loads(png.text["s2fgan"])["style"] == 7
 
 
-def test_new_colours_draws_a_seed_and_repaints_in_one_call(tiny_styled_pipeline, monkeypatch):
+def test_new_colours_draws_a_style_and_repaints_in_one_call(tiny_styled_pipeline, monkeypatch):
     h = Handlers(tiny_styled_pipeline)
     with pytest.raises(gr.Error, match="portrait"):  # nothing to repaint yet, no seed shown
         h.new_colours(None)
     _, session, *_ = h.from_canvas(pad(), None)
     monkeypatch.setattr(h, "roll", lambda: 5)
     seed, image, session, download, *sliders = h.new_colours(session)
-    assert seed == 5 and session.style == 5 and session.face.seed == 5
+    assert seed == 5 and session.style == 5 and session.face.style == 5
     assert len(sliders) == len(ATTRIBUTES) and image.mode == "RGB"
 
 
 def test_new_colours_draws_again_when_the_picture_would_not_change(h, drawn, monkeypatch):
     # Seeds share the bank's styles, and a random donor is a bank portrait: a face that took
-    # all its regions from donor seed 4 (portrait 0) wears style 0 already, so colour seed 0
+    # all its regions from donor seed 4 (portrait 0) wears style 0 already, so colour style 0
     # repaints nothing. The browser test hit this with hair only (stops 25 and 27).
     session = drawn[1]
     _, session = h.donor_from_seed(4, session)
@@ -229,9 +229,9 @@ def test_new_colours_draws_again_when_the_picture_would_not_change(h, drawn, mon
 
 @pytest.mark.parametrize(
     ("style", "message"),
-    [(None, "colour seed must be a whole number"), (-2, "0.."), (1.5, "whole")],
+    [(None, "colour style must be a whole number"), (-2, "0.."), (1.5, "whole")],
 )
-def test_a_bad_colour_seed_is_a_clear_error(tiny_styled_pipeline, style, message):
+def test_a_bad_colour_style_is_a_clear_error(tiny_styled_pipeline, style, message):
     h = Handlers(tiny_styled_pipeline)
     _, session, *_ = h.from_canvas(pad(), None)
     assert session.style is None

@@ -52,7 +52,7 @@ def test_generate_edit_and_swap_over_http(url):
     assert after[0] == moved[0]  # the slider edit survives the swap
     recoloured, _, *kept = c.predict(3, False, False, api_name="/colours")
     assert (pixels(recoloured) != pixels(swapped)).any()
-    assert kept[0] == moved[0]  # and a new colour seed
+    assert kept[0] == moved[0]  # and a new colour style
 
 
 def test_a_bad_upload_is_a_readable_error(url, tmp_path):

@@ -16,8 +16,11 @@ from s2fgan.data.sketch_input import (
     INK_CENTER,
     INK_HEIGHT,
     INK_LEVEL,
+    MIN_INK_SHARE,
     WORK_SIDE,
+    EmptySketchError,
     _filter,
+    empty_sketches,
     ink_placement,
     normalize_sketch,
     place,
@@ -246,3 +249,20 @@ def _png_header(path, width: int, height: int) -> None:
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b""))
+
+
+def _dots(count: int, side: int = 64) -> torch.Tensor:
+    """A white page [side, side] with `count` black pixels."""
+    page = torch.ones(side * side)
+    page[:count] = 0
+    return page.view(side, side)
+
+
+def test_one_rule_says_when_a_sketch_is_empty():
+    least = int(MIN_INK_SHARE * 64 * 64) + 1  # fewest ink pixels of a 64 px sketch
+    batch = torch.stack([_dots(least - 1), _dots(least), torch.full((64, 64), 0.69)])
+    assert empty_sketches(batch).tolist() == [True, False, False]  # 0.69 is ink (under 0.7)
+    assert empty_sketches(_dots(least - 1)).item()
+    with pytest.raises(EmptySketchError, match="sketch is empty"):
+        prepare_sketch(_dots(least - 1), 64, frame=False, normalize=False)
+    assert prepare_sketch(_dots(least), 64, frame=False, normalize=False).shape == (1, 1, 64, 64)

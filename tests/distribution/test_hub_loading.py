@@ -150,9 +150,9 @@ def test_folders_that_are_not_pipelines_are_named(tmp_path: Path) -> None:
 DEFAULT_CHILD = """
 import sys
 from s2fgan.cli import main
-from s2fgan.pipelines import loading
+from s2fgan.pipelines import commands
 
-loading.BUNDLED_MODEL = loading.BUNDLED_MODEL.with_name("not-in-a-wheel")
+commands.CHECKOUT_MODEL = commands.CHECKOUT_MODEL.with_name("not-in-a-wheel")
 sys.exit(main(["generate", "--seed", "3", "--out", sys.argv[1]]))
 """
 
@@ -179,10 +179,11 @@ def run_default_generate(root: Path, cache: Path, offline: bool) -> subprocess.C
 
 
 def test_generate_outside_the_repo_loads_the_default_repo_from_the_cache(tmp_path: Path) -> None:
-    from s2fgan.pipelines.loading import BUNDLED_MODEL, DEFAULT_MODEL
+    from s2fgan.pipelines.commands import CHECKOUT_MODEL
+    from s2fgan.pipelines.loading import DEFAULT_MODEL
 
     assert DEFAULT_MODEL == "s2fgan/s2fgan-synth-128"
-    populate_hub_cache(tmp_path / "hub", DEFAULT_MODEL, BUNDLED_MODEL)
+    populate_hub_cache(tmp_path / "hub", DEFAULT_MODEL, CHECKOUT_MODEL)
     run = run_default_generate(tmp_path, tmp_path / "hub", offline=True)
     assert run.returncode == 0, run.stderr[-3000:]
     face = tmp_path / "new" / "folders" / "face.png"  # --out creates the folders

@@ -51,12 +51,12 @@ def test_adapter_edit_and_swap_give_the_pipelines_pictures(tiny_pipeline):
     assert not np.array_equal(swapped, np.asarray(face.images[0]))  # the swap did something
 
 
-def test_adapter_style_gives_the_pipelines_seeded_picture(tiny_styled_pipeline):
+def test_adapter_style_gives_the_pipelines_styled_picture(tiny_styled_pipeline):
     pipe, model = tiny_styled_pipeline, PipelineModel(tiny_styled_pipeline, 64)
     assert model.styles
     code = model.encode_sketch(prepare_sketch(_sketch(), pipe.resolution))
     styled = _pixels(model.synthesize(model.style(code, [5])))
-    assert np.array_equal(styled, np.asarray(pipe(_sketch(), seed=5).images[0]))
+    assert np.array_equal(styled, np.asarray(pipe(_sketch(), style=5).images[0]))
     assert not np.array_equal(styled, np.asarray(pipe(_sketch()).images[0]))
 
 

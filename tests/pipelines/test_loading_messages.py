@@ -11,8 +11,9 @@ import diffusers.pipelines.pipeline_utils
 import diffusers.utils
 import pytest
 
-from s2fgan.pipelines import SketchToFacePipeline
-from s2fgan.pipelines.loading import LoadError
+from s2fgan.pipelines import SketchToFacePipeline, loading
+from s2fgan.pipelines.commands import CHECKOUT_MODEL
+from s2fgan.pipelines.loading import DEFAULT_MODEL, LoadError, resolve_model
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,3 +79,18 @@ def test_loading_without_accelerate_prints_no_warning(tiny_pipeline, tmp_path, m
     pipe = SketchToFacePipeline.from_pretrained(tmp_path / "pipe")
     assert pipe.resolution == tiny_pipeline.resolution
     assert "accelerate" not in capfd.readouterr().err
+
+
+def test_the_library_loads_only_what_it_is_given(tmp_path, monkeypatch):
+    """No checkout folder stands in for the Hub id: the app and the command line pass theirs
+    as `bundled`, which the argument and $S2FGAN_MODEL override."""
+    monkeypatch.delenv("S2FGAN_MODEL", raising=False)
+    assert (REPO_ROOT / "weights_card" / "s2fgan-synth-128").is_dir()  # and yet:
+    assert resolve_model() == DEFAULT_MODEL == "s2fgan/s2fgan-synth-128"
+    assert resolve_model(bundled=tmp_path) == str(tmp_path)
+    assert resolve_model(bundled=tmp_path / "absent") == DEFAULT_MODEL
+    assert resolve_model("org/other", bundled=tmp_path) == "org/other"
+    monkeypatch.setenv("S2FGAN_MODEL", "org/env")
+    assert resolve_model(bundled=tmp_path) == "org/env"
+    assert not hasattr(loading, "BUNDLED_MODEL") and not hasattr(loading, "local_copy")
+    assert CHECKOUT_MODEL == REPO_ROOT / "weights_card" / "s2fgan-synth-128"

@@ -8,6 +8,7 @@ import torch
 from PIL import Image
 
 from s2fgan.constants import ATTRIBUTES
+from s2fgan.data.sketch_input import MIN_INK_SHARE, EmptySketchError, empty_sketches
 from s2fgan.pipelines import SketchToFacePipeline
 from s2fgan.pipelines.png import save_generated_png
 
@@ -161,7 +162,7 @@ def test_half_precision_loading_runs_every_operation(tiny_styled_pipeline, tmp_p
     tiny_styled_pipeline.save_pretrained(tmp_path / "pipe")
     half = SketchToFacePipeline.from_pretrained(tmp_path / "pipe", dtype=dtype)
     assert half.generator.dtype == dtype
-    full, low = tiny_styled_pipeline(_sketch(), seed=1), half(_sketch(), seed=1)
+    full, low = tiny_styled_pipeline(_sketch(), style=1), half(_sketch(), style=1)
     gap = np.abs(np.asarray(full.images[0], float) - np.asarray(low.images[0], float)).mean()
     assert gap < 3.0  # mean over pixels of 0..255 levels
     photo = Image.new("RGB", (90, 70), (180, 140, 120))
@@ -174,3 +175,18 @@ def test_half_precision_loading_runs_every_operation(tiny_styled_pipeline, tmp_p
     ):
         assert out.images[0].mode == "RGB" and out.images[0].size == (64, 64)
         assert np.isfinite(out.ws.float().numpy()).all()
+
+
+def test_the_pipeline_refuses_what_sketch_input_calls_empty(tiny_pipeline):
+    """encode_sketch and prepare_sketch share `empty_sketches`: a sketch one ink pixel short
+    of the rule is refused by both, one at it passes both."""
+    side = tiny_pipeline.resolution
+    least = int(MIN_INK_SHARE * side * side) + 1
+    pages = torch.ones(2, 1, side * side)
+    pages[0, 0, : least - 1] = 0
+    pages[1, 0, :least] = 0
+    pages = pages.view(2, 1, side, side)
+    assert empty_sketches(pages[:, 0]).tolist() == [True, False]
+    assert tiny_pipeline.encode_sketch(pages[1:]).shape[0] == 1
+    with pytest.raises(EmptySketchError, match="sketch 0 is empty"):
+        tiny_pipeline.encode_sketch(pages)
