@@ -5,10 +5,10 @@ import pytest
 import torch
 
 # The untrained generator paints every face in nearly one grey (pixel values 88..109): a swap
-# moved as few as 9 of its 4096 pixels by one level, a new colour seed 146-279. The browser
+# moved as few as 9 of its 4096 pixels by one level, a new colour style 146-279. The browser
 # test waits for the shown picture to change; with the RGB layer scaled up, each action changes
 # thousands of pixels. (Its failures after "New colours", in CI of stop 25 and a clean-clone
-# run of stop 27, had another cause: a colour seed that repainted the face exactly as it was;
+# run of stop 27, had another cause: a colour style that repainted the face exactly as it was;
 # see Handlers.new_colours.)
 RGB_GAIN = 30.0
 
