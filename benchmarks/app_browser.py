@@ -22,11 +22,16 @@ CHROMIUM = "/usr/bin/chromium"
 BUNDLED = Path(__file__).resolve().parents[1] / "weights_card" / "s2fgan-synth-128"
 
 
-def launch_app(pipe):
-    """Serve build_demo(pipe) on 127.0.0.1 in this process; returns the demo (has .local_url)."""
+def launch_app(pipe, as_app_py: bool = False):
+    """Serve build_demo(pipe) on 127.0.0.1 in this process; returns the demo (has .local_url).
+    `as_app_py` also runs renders on their share of the cores, as app.py does (the benchmarks
+    time it so; tests leave the process's torch threads alone)."""
     from s2fgan.app import build_demo
+    from s2fgan.app.cores import share_cores
 
     demo = build_demo(pipe)
+    if as_app_py:
+        share_cores(2)
     demo.queue(default_concurrency_limit=2).launch(
         server_name="127.0.0.1", prevent_thread_lock=True, quiet=True
     )
@@ -166,7 +171,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--screenshot", type=Path)
     args = parser.parse_args()
-    demo = launch_app(load_pipeline(args.model))
+    demo = launch_app(load_pipeline(args.model), as_app_py=True)
     times: dict[str, list[float]] = {
         "draw -> portrait": [],
         "slider -> re-edit": [],

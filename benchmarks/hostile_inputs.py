@@ -70,6 +70,7 @@ def main() -> None:
     import gradio_client
 
     from s2fgan.app import build_demo, load_pipeline
+    from s2fgan.app.cores import share_cores
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -93,6 +94,7 @@ def main() -> None:
         files[name] = folder / f"picture_{i}.png"
         files[name].write_bytes(data)
     demo = build_demo(load_pipeline(args.model))
+    share_cores(2)  # as app.py serves it
     demo.queue(default_concurrency_limit=2).launch(
         server_name="127.0.0.1", prevent_thread_lock=True, quiet=True
     )

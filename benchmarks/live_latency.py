@@ -52,7 +52,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="faces drawn, 7 strokes each")
     parser.add_argument("--examples", type=int, default=12, help="example clicks")
     args = parser.parse_args()
-    demo = driver.launch_app(load_pipeline(args.model))
+    demo = driver.launch_app(load_pipeline(args.model), as_app_py=True)
     server = {"live": [], "example": []}
     for fn in demo.fns.values():
         if fn.api_name in server:
