@@ -13,6 +13,7 @@ from pathlib import Path
 from s2fgan.app import build_demo, load_pipeline
 from s2fgan.app.cores import share_cores
 from s2fgan.app.images import MAX_FILE_BYTES
+from s2fgan.app.memory import cap_arenas
 from s2fgan.app.shutdown import stop_on_sigterm
 from s2fgan.pipelines.loading import resolve_model
 
@@ -38,6 +39,7 @@ def main() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     demo = build_demo(load_pipeline(resolve_model(args.model, bundled=BUNDLED)))
     share_cores(args.concurrency)  # each render on its share of the cores
+    cap_arenas()  # large pictures do not leave memory behind in every worker thread
     stop_on_sigterm()  # its temporary files go, as with Ctrl+C
     demo.queue(default_concurrency_limit=args.concurrency, max_size=64).launch(
         server_name=args.host,

@@ -28,10 +28,12 @@ def launch_app(pipe, as_app_py: bool = False):
     time it so; tests leave the process's torch threads alone)."""
     from s2fgan.app import build_demo
     from s2fgan.app.cores import share_cores
+    from s2fgan.app.memory import cap_arenas
 
     demo = build_demo(pipe)
     if as_app_py:
         share_cores(2)
+        cap_arenas()
     demo.queue(default_concurrency_limit=2).launch(
         server_name="127.0.0.1", prevent_thread_lock=True, quiet=True
     )

@@ -71,6 +71,7 @@ def main() -> None:
 
     from s2fgan.app import build_demo, load_pipeline
     from s2fgan.app.cores import share_cores
+    from s2fgan.app.memory import cap_arenas
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -95,6 +96,7 @@ def main() -> None:
         files[name].write_bytes(data)
     demo = build_demo(load_pipeline(args.model))
     share_cores(2)  # as app.py serves it
+    cap_arenas()
     demo.queue(default_concurrency_limit=2).launch(
         server_name="127.0.0.1", prevent_thread_lock=True, quiet=True
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 from s2fgan.app import build_demo, load_pipeline
 from s2fgan.app.cores import share_cores
 from s2fgan.app.images import MAX_FILE_BYTES
+from s2fgan.app.memory import cap_arenas
 from s2fgan.app.shutdown import stop_on_sigterm
 from s2fgan.pipelines.loading import resolve_model
 
@@ -20,6 +21,7 @@ CONCURRENCY = 2  # renders at once
 demo = build_demo(load_pipeline(resolve_model(bundled=BUNDLED)))
 demo.queue(default_concurrency_limit=CONCURRENCY, max_size=64)
 share_cores(CONCURRENCY)
+cap_arenas()
 
 if __name__ == "__main__":
     stop_on_sigterm()  # a restarting Space removes the app's temporary files

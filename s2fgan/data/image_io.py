@@ -115,7 +115,8 @@ def open_image(
             if longest is not None and image.format == "JPEG":
                 image.draft(image.mode, (longest, longest))
             image.load()
-            return ImageOps.exif_transpose(image)
+            ImageOps.exif_transpose(image, in_place=True)  # no full-size copy
+            return image
     except Image.DecompressionBombError:
         raise ImageSizeError(f"the {what} is larger than {max_side} px a side") from None
     except (UnidentifiedImageError, OSError, SyntaxError, EOFError) as error:
