@@ -87,7 +87,10 @@ def test_a_model_that_ignores_sliders_and_swaps_fails(evaluators):
 
 
 def test_eval_command_writes_json_and_plots_and_repeats(tmp_path, capsys):
+    # 8 portraits per drawing style: the default 128 in each of 7 styles, twice, took most of
+    # the test's time limit on a loaded 2-core machine
     args = ["eval", "oracle", "--num", "8", "--num-edit", "4", "--num-swap", "4"]
+    args += ["--num-style", "8"]
     assert main([*args, "--out", str(tmp_path / "a.json"), "--plots", str(tmp_path / "p")]) == 0
     assert main([*args, "--out", str(tmp_path / "b.json")]) == 0
     first = json.loads((tmp_path / "a.json").read_text())
