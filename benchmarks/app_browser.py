@@ -185,15 +185,21 @@ def main() -> None:
         page.locator("#live input").uncheck()  # Generate times the whole canvas -> portrait
         draw_face(page)
         for i in range(args.runs):
+            # each action starts once the page shows the last one's final picture
+            wait_for_quiet_result(page, quiet=0.5)
             times["draw -> portrait"].append(click_and_time(page, "#generate"))
-            before = result_src(page)
+            before = wait_for_quiet_result(page, quiet=0.5)
             drag_slider(page, "Smiling", 0.95 if i % 2 == 0 else 0.05)
             times["slider -> re-edit"].append(wait_for_new_result(page, before))
-            before = result_src(page)
+            before = wait_for_quiet_result(page, quiet=0.5)
             page.locator("#examples button").nth(i % 6).click()
             times["example click -> portrait"].append(wait_for_new_result(page, before))
+            donor = page.locator("#donor img").first.get_attribute("src")
             page.click("#dice")
-            time.sleep(1.0)  # the donor renders (tens of ms) before we swap
+            page.wait_for_function(  # the new donor is shown before the swap
+                f"() => document.querySelector('#donor img')?.getAttribute('src') !== {donor!r}"
+            )
+            wait_for_quiet_result(page, quiet=0.5)
             times["swap hair"].append(click_and_time(page, "#swap"))
         if args.screenshot:
             args.screenshot.parent.mkdir(parents=True, exist_ok=True)
