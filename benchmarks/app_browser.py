@@ -18,6 +18,21 @@ import time
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+def missing_browser() -> list[str]:
+    """What this machine lacks to drive the app in Chromium (empty: nothing)."""
+    import importlib.util
+    import shutil
+
+    missing = []
+    if importlib.util.find_spec("playwright") is None:
+        missing.append("the playwright package")
+    if not shutil.which(CHROMIUM):
+        missing.append(CHROMIUM)
+    return missing
+
+
 # The default weights of this checkout, which the benchmarks pass to the app by default.
 BUNDLED = Path(__file__).resolve().parents[1] / "weights_card" / "s2fgan-synth-128"
 

@@ -6,7 +6,6 @@ they are missing, unless S2FGAN_REQUIRE_BROWSER=1 (set by CI) makes that a failu
 """
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -19,13 +18,7 @@ REQUIRED = os.environ.get("S2FGAN_REQUIRE_BROWSER") == "1"
 # gradio marks each output of a failed event with a visible "Error" badge
 NO_ERROR_BADGE = """() => ![...document.querySelectorAll('#result .error, [id^=slider-] .error')]
     .some(e => e.offsetParent !== null && e.textContent.trim() === 'Error')"""
-missing = []
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:
-    missing.append("the playwright package")
-if not shutil.which(driver.CHROMIUM):
-    missing.append(driver.CHROMIUM)
+missing = driver.missing_browser()
 if missing and not REQUIRED:
     pytest.skip(f"no browser: {', '.join(missing)} missing", allow_module_level=True)
 
@@ -33,6 +26,8 @@ if missing and not REQUIRED:
 @pytest.fixture(scope="module")
 def page(app_pipeline):
     assert not missing, f"S2FGAN_REQUIRE_BROWSER=1 but {missing} missing"
+    from playwright.sync_api import sync_playwright
+
     demo = driver.launch_app(app_pipeline)
     with sync_playwright() as p:
         browser, page = driver.open_page(p, demo.local_url)

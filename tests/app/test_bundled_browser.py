@@ -9,7 +9,6 @@ playwright package, as tests/app/test_browser.py does.
 import base64
 import io
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -25,13 +24,7 @@ from s2fgan.data.image_io import image_to_tensor  # noqa: E402
 from s2fgan.evaluation.commands import load_evaluators  # noqa: E402
 
 REQUIRED = os.environ.get("S2FGAN_REQUIRE_BROWSER") == "1"
-missing = []
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:
-    missing.append("the playwright package")
-if not shutil.which(driver.CHROMIUM):
-    missing.append(driver.CHROMIUM)
+missing = driver.missing_browser()
 if missing and not REQUIRED:
     pytest.skip(f"no browser: {', '.join(missing)} missing", allow_module_level=True)
 
@@ -49,6 +42,8 @@ def _shown_portrait(page, src: str) -> Image.Image:
 
 def test_a_mouse_drawn_face_gets_eyes_and_a_mouth_with_the_bundled_weights():
     assert not missing, f"S2FGAN_REQUIRE_BROWSER=1 but {missing} missing"
+    from playwright.sync_api import sync_playwright
+
     from s2fgan.app import load_pipeline
 
     pipe = load_pipeline(str(driver.BUNDLED), device="cpu")
